@@ -17,4 +17,19 @@ public final class PacketDecoder {
     public DecodeResult decode(int linkType, byte[] data, int offset, int capturedLength, TcpSegment out) {
         throw new UnsupportedOperationException("decoder not implemented yet");
     }
+
+    /** Canonical text of an address (stub until the decoder lands). */
+    public static String formatAddress(int ipVersion, long hi, long lo) {
+        try {
+            byte[] b;
+            if (ipVersion == 4) {
+                b = java.nio.ByteBuffer.allocate(4).putInt((int) lo).array();
+            } else {
+                b = java.nio.ByteBuffer.allocate(16).putLong(hi).putLong(lo).array();
+            }
+            return java.net.InetAddress.getByAddress(b).getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

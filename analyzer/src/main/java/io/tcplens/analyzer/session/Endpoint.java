@@ -1,0 +1,74 @@
+package io.tcplens.analyzer.session;
+
+import io.tcplens.analyzer.decode.TcpSegment;
+
+/**
+ * One direction of a connection, seen from its sender: what this endpoint sent and the state it
+ * is in (after Zeek's {@code TCP_Endpoint}: the session composes two and only combines them).
+ */
+public final class Endpoint {
+
+    final long addrHi;
+    final long addrLo;
+    final int port;
+
+    // counters (64-bit: a long capture overflows 32 bits of bytes)
+    long packets;
+    long payloadBytes;
+    long synPackets;     // SYN without ACK
+    long synAckPackets;  // SYN with ACK
+    long finPackets;
+    long rstPackets;
+
+    // sequence space
+    boolean baseSeqSet;
+    /** base for relative sequence numbers: the ISN, or first seq − 1 when no SYN was seen */
+    int baseSeq;
+
+    // options from this endpoint's SYN or SYN-ACK (RFC 9293 §3.7.1, RFC 7323)
+    int mss = TcpSegment.ABSENT;
+    int windowScale = TcpSegment.ABSENT;
+    boolean sackPermitted;
+    boolean timestamps;
+
+    // close (RFC 9293 §3.6)
+    boolean finSent;
+    /** sequence number the FIN occupies */
+    int finSeq;
+    long finNs;
+    boolean finAcked;
+    long finAckedNs;
+    long rstNs;
+    boolean sentDataAfterPeerFin;
+    long firstDataNs;
+
+    TcpState state = TcpState.CLOSED;
+
+    Endpoint(long addrHi, long addrLo, int port) {
+        this.addrHi = addrHi;
+        this.addrLo = addrLo;
+        this.port = port;
+    }
+
+    boolean is(long hi, long lo, int p) {
+        return port == p && addrLo == lo && addrHi == hi;
+    }
+
+    /** Sequence number relative to this endpoint's base (what Wireshark shows as "relative"). */
+    long relativeSeq(int seq) {
+        return baseSeqSet ? SeqNum.relative(seq, baseSeq) : 0;
+    }
+
+    public long addrHi() { return addrHi; }
+    public long addrLo() { return addrLo; }
+    public int port() { return port; }
+    public long packets() { return packets; }
+    public long payloadBytes() { return payloadBytes; }
+    public long finPackets() { return finPackets; }
+    public long rstPackets() { return rstPackets; }
+    public TcpState state() { return state; }
+    public int mss() { return mss; }
+    public int windowScale() { return windowScale; }
+    public boolean sackPermitted() { return sackPermitted; }
+    public boolean timestamps() { return timestamps; }
+}

@@ -1,0 +1,65 @@
+package io.tcplens.analyzer.session;
+
+import java.util.List;
+
+/**
+ * The finished analysis of one TCP session: the public record every output format renders.
+ * Field names follow the JSON Lines contract (DESIGN §3); nullable times are {@code Long}.
+ */
+public record SessionRecord(
+        long id,
+        int ipVersion,
+        String clientAddr, int clientPort,
+        String serverAddr, int serverPort,
+        ClientBasis clientBasis,
+        long startNs, long endNs,
+        long packetsC2s, long packetsS2c,
+        long bytesC2s, long bytesS2c,
+        long synPackets, long synackPackets,
+        long finC2s, long finS2c, long rstC2s, long rstS2c,
+        HandshakeInfo handshake,
+        CloseInfo close,
+        DataInfo data,
+        TcpState clientState, TcpState serverState,
+        EndReason endReason,
+        List<TimelineEvent> timeline) {
+
+    /**
+     * @param synRetries   SYNs after the first with the same ISN
+     */
+    public record HandshakeInfo(HandshakeStatus status, Long synNs, Long synackNs, Long ackNs, Long rttNs,
+                                int synRetries, boolean simultaneousOpen) {
+    }
+
+    /**
+     * @param initiator    who sent the first FIN or RST; null when neither was seen
+     * @param complete     FINs went both ways and each was acknowledged
+     * @param halfClose    one side kept sending data after the other side's FIN
+     * @param simultaneous both sides sent a FIN before seeing the other's (RFC 9293 §3.6 figure 13)
+     * @param resetBy      who sent the first RST; null when none
+     */
+    public record CloseInfo(Role initiator, CloseKind kind, boolean complete, boolean halfClose,
+                            boolean simultaneous, Role resetBy,
+                            Long clientFinNs, Long serverFinNs, Long resetNs) {
+    }
+
+    /** Payload seen each way: first and last data packet times (null without payload). */
+    public record DataInfo(Long firstC2sNs, Long firstS2cNs, Long lastDataNs) {
+    }
+
+    public Outcome outcome() {
+        return Outcome.of(this);
+    }
+
+    public long durationNs() {
+        return endNs - startNs;
+    }
+
+    public long packets() {
+        return packetsC2s + packetsS2c;
+    }
+
+    public long bytes() {
+        return bytesC2s + bytesS2c;
+    }
+}

@@ -1,0 +1,139 @@
+package io.tcplens.analyzer.session;
+
+import io.tcplens.analyzer.decode.TcpSegment;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The session engine: finds each segment's session (symmetric 4-tuple), starts a new one when
+ * the 4-tuple is reused or was idle too long, applies the segment, and hands every session that
+ * ends to the listener at once, so memory follows concurrent sessions, not input size.
+ *
+ * <p>Session boundaries (README, "Where a session begins and ends"):
+ * <ul>
+ *   <li>a SYN without ACK whose sequence number differs from the base sequence number its sender
+ *       already used on this 4-tuple starts a new session (Wireshark's "TCP port numbers reused");
+ *   <li>a session with no packet for longer than the idle timeout ends (Zeek's
+ *       {@code tcp_inactivity_timeout}, 5 min); a later packet starts a new one;
+ *   <li>a session that has ended (both FINs acknowledged, or reset) stays in the table for the
+ *       close linger so late retransmissions and ACKs still count towards it, then is emitted.
+ * </ul>
+ */
+public final class SessionTracker {
+
+    private final long idleTimeoutNs;
+    private final long closeLingerNs;
+    private final SessionListener listener;
+    private PacketListener packetListener;
+
+    private final SessionTable table = new SessionTable();
+    private final ExpiryList open = new ExpiryList();
+    private final ExpiryList ended = new ExpiryList();
+    private long nextId;
+    private long clock = Long.MIN_VALUE;
+    private long portReuses;
+    private long idleExpiries;
+
+    public SessionTracker(long idleTimeoutNs, long closeLingerNs, SessionListener listener) {
+        if (idleTimeoutNs <= 0 || closeLingerNs < 0) {
+            throw new IllegalArgumentException("timeouts must be positive");
+        }
+        this.idleTimeoutNs = idleTimeoutNs;
+        this.closeLingerNs = closeLingerNs;
+        this.listener = listener;
+    }
+
+    public void setPacketListener(PacketListener packetListener) {
+        this.packetListener = packetListener;
+    }
+
+    /** Applies one decoded TCP segment captured at {@code ts}. */
+    public void onSegment(TcpSegment s, long ts) {
+        if (ts > clock) {
+            clock = ts;
+        }
+        expire();
+        int v = s.ipVersion();
+        long sHi = s.srcHi(), sLo = s.srcLo(), dHi = s.dstHi(), dLo = s.dstLo();
+        int sPort = s.srcPort(), dPort = s.dstPort();
+        int hash = SessionTable.hash(v, sHi, sLo, sPort, dHi, dLo, dPort);
+        TcpSession session = table.find(hash, v, sHi, sLo, sPort, dHi, dLo, dPort);
+        boolean fromA = true;
+        if (session != null) {
+            fromA = session.a.is(sHi, sLo, sPort);
+            Endpoint sender = fromA ? session.a : session.b;
+            if (s.syn() && !s.ackFlag() && sender.baseSeqSet && s.seq() != sender.baseSeq) {
+                portReuses++;
+                end(session, EndReason.PORT_REUSED);
+                session = null;
+            }
+        }
+        if (session == null) {
+            session = new TcpSession(nextId++, s, hash, ts);
+            fromA = true;
+            table.insert(session);
+            open.addLast(session);
+        }
+        Phase phase = session.onSegment(s, fromA, ts);
+        session.lastSeenNs = clock;
+        if (!session.inEndedList && session.ended()) {
+            open.remove(session);
+            ended.addLast(session);
+            session.inEndedList = true;
+        } else {
+            (session.inEndedList ? ended : open).moveToTail(session);
+        }
+        if (packetListener != null) {
+            packetListener.onPacket(session, fromA, s, ts, phase);
+        }
+    }
+
+    private void expire() {
+        for (TcpSession h = ended.head(); h != null && clock - h.lastSeenNs > closeLingerNs; h = ended.head()) {
+            end(h, EndReason.CLOSED);
+        }
+        for (TcpSession h = open.head(); h != null && clock - h.lastSeenNs > idleTimeoutNs; h = open.head()) {
+            idleExpiries++;
+            end(h, EndReason.IDLE_TIMEOUT);
+        }
+    }
+
+    private void end(TcpSession session, EndReason reason) {
+        table.remove(session);
+        (session.inEndedList ? ended : open).remove(session);
+        listener.onSession(session.toRecord(reason));
+    }
+
+    /** The input is over: every session still in the table ends now, in order of id. */
+    public void finish() {
+        List<TcpSession> remaining = new ArrayList<>(table.size());
+        for (ExpiryList list : new ExpiryList[] {open, ended}) {
+            for (TcpSession s = list.head(); s != null; s = s.next) {
+                remaining.add(s);
+            }
+        }
+        remaining.sort(Comparator.comparingLong(TcpSession::id));
+        for (TcpSession s : remaining) {
+            end(s, EndReason.CAPTURE_END);
+        }
+    }
+
+    /** sessions started so far */
+    public long sessions() {
+        return nextId;
+    }
+
+    public int openSessions() {
+        return table.size();
+    }
+
+    public long portReuses() {
+        return portReuses;
+    }
+
+    public long idleExpiries() {
+        return idleExpiries;
+    }
+}

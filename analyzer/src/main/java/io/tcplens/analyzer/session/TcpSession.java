@@ -1,0 +1,277 @@
+package io.tcplens.analyzer.session;
+
+import io.tcplens.analyzer.decode.PacketDecoder;
+import io.tcplens.analyzer.decode.TcpSegment;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One TCP connection as the capture saw it: two {@link Endpoint}s ({@code a} sent the first packet),
+ * the handshake, the close, and a short timeline of notable steps. Updated in place per packet
+ * (no allocation on that path except the few timeline steps a session records once).
+ */
+public final class TcpSession {
+
+    private static final int MAX_TIMELINE = 24;
+
+    final long id;
+    final int ipVersion;
+    final Endpoint a;
+    final Endpoint b;
+    final int hash;
+
+    long startNs;
+    long endNs;
+    /** capture clock (max timestamp seen) at this session's last packet: drives expiry */
+    long lastSeenNs;
+
+    final Handshake handshake = new Handshake();
+
+    Endpoint firstCloser;
+    CloseKind firstCloseKind = CloseKind.NONE;
+    boolean simultaneousClose;
+    Endpoint firstResetter;
+    long lastDataNs;
+
+    private final List<PendingStep> steps = new ArrayList<>(8);
+
+    // intrusive expiry list links (see SessionTable)
+    TcpSession prev;
+    TcpSession next;
+    boolean inEndedList;
+
+    private record PendingStep(long ts, Endpoint sender, Step step, TcpState senderState,
+                               TcpState receiverState, long relSeq, long relAck, int length) {
+    }
+
+    TcpSession(long id, TcpSegment first, int hash, long ts) {
+        this.id = id;
+        this.ipVersion = first.ipVersion();
+        this.a = new Endpoint(first.srcHi(), first.srcLo(), first.srcPort());
+        this.b = new Endpoint(first.dstHi(), first.dstLo(), first.dstPort());
+        this.hash = hash;
+        this.startNs = ts;
+        if (!first.syn()) {
+            // no handshake in view: the connection was already open when the capture began
+            a.state = TcpState.UNKNOWN;
+            b.state = TcpState.UNKNOWN;
+        }
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public int ipVersion() {
+        return ipVersion;
+    }
+
+    /** the endpoint that sent the session's first packet */
+    public Endpoint a() {
+        return a;
+    }
+
+    public Endpoint b() {
+        return b;
+    }
+
+    boolean matches(int version, long sHi, long sLo, int sPort, long dHi, long dLo, int dPort) {
+        return ipVersion == version
+                && (a.is(sHi, sLo, sPort) && b.is(dHi, dLo, dPort) || a.is(dHi, dLo, dPort) && b.is(sHi, sLo, sPort));
+    }
+
+    /** True once the session is over: both FINs acknowledged, or reset. */
+    boolean ended() {
+        return firstResetter != null || (a.finAcked && b.finAcked);
+    }
+
+    /**
+     * Applies one segment sent by {@code a} (when {@code fromA}) or {@code b}; returns the phase
+     * the packet belongs to.
+     */
+    Phase onSegment(TcpSegment s, boolean fromA, long ts) {
+        Endpoint sender = fromA ? a : b;
+        Endpoint receiver = fromA ? b : a;
+        endNs = ts;
+        boolean syn = s.syn();
+        boolean ack = s.ackFlag();
+        boolean fin = s.fin();
+        boolean rst = s.rst();
+        int payload = s.payloadLength();
+
+        sender.packets++;
+        sender.payloadBytes += payload;
+        if (syn) {
+            if (ack) {
+                sender.synAckPackets++;
+            } else {
+                sender.synPackets++;
+            }
+            if (s.mss() != TcpSegment.ABSENT) {
+                sender.mss = s.mss();
+            }
+            if (s.windowScale() != TcpSegment.ABSENT) {
+                sender.windowScale = s.windowScale();
+            }
+            sender.sackPermitted |= s.sackPermitted();
+            sender.timestamps |= s.hasTimestamps();
+        }
+        if (!sender.baseSeqSet) {
+            sender.baseSeqSet = true;
+            sender.baseSeq = syn ? s.seq() : s.seq() - 1;
+        }
+
+        Handshake.Event hsEvent = handshake.onSegment(sender, s, ts);
+        boolean completesHandshake = hsEvent == Handshake.Event.COMPLETING_ACK;
+
+        // RFC 9293 §3.6: a FIN is acknowledged once the peer's ACK covers the FIN's sequence number
+        boolean acksPeerFin = ack && receiver.finSent && !receiver.finAcked
+                && SeqNum.geq(s.ack(), receiver.finSeq + 1);
+        boolean firstFin = fin && !sender.finSent;
+        if (firstFin && receiver.finSent && !receiver.finAcked && !acksPeerFin) {
+            simultaneousClose = true; // this FIN was sent before the peer's FIN arrived
+        }
+
+        TcpStateMachine.onSegment(sender, receiver, syn, ack, fin, rst, acksPeerFin, firstFin);
+
+        switch (hsEvent) {
+            case FIRST_SYN -> addStep(ts, sender, Step.SYN, s, receiver);
+            case FIRST_VALID_SYN_ACK -> addStep(ts, sender, Step.SYN_ACK, s, receiver);
+            case FIRST_SYN_ACK_UNVALIDATED -> addStep(ts, sender, Step.SYN_ACK_UNVALIDATED, s, receiver);
+            case COMPLETING_ACK -> addStep(ts, sender, Step.HANDSHAKE_ACK, s, receiver);
+            default -> { }
+        }
+        if (payload > 0) {
+            if (sender.payloadBytes == payload) {
+                sender.firstDataNs = ts;
+                addStep(ts, sender, Step.FIRST_DATA, s, receiver);
+            }
+            lastDataNs = ts;
+            if (receiver.finSent && !sender.finSent) {
+                sender.sentDataAfterPeerFin = true; // half-close: the peer only shut down its sending side
+            }
+        }
+        if (acksPeerFin) {
+            receiver.finAcked = true;
+            receiver.finAckedNs = ts;
+            addStep(ts, sender, Step.FIN_ACKED, s, receiver);
+        }
+        if (fin) {
+            sender.finPackets++;
+            if (firstFin) {
+                sender.finSent = true;
+                sender.finSeq = s.seq() + payload + (syn ? 1 : 0);
+                sender.finNs = ts;
+                addStep(ts, sender, Step.FIN, s, receiver);
+            }
+        }
+        if (rst) {
+            sender.rstPackets++;
+            if (sender.rstPackets == 1) {
+                sender.rstNs = ts;
+                addStep(ts, sender, Step.RST, s, receiver);
+            }
+            if (firstResetter == null) {
+                firstResetter = sender;
+            }
+        }
+        if ((fin || rst) && firstCloser == null) {
+            firstCloser = sender;
+            firstCloseKind = rst ? CloseKind.RST : CloseKind.FIN;
+        }
+
+        if (syn || completesHandshake) {
+            return Phase.HANDSHAKE;
+        }
+        if (fin || rst || (payload == 0 && (a.finSent || b.finSent))) {
+            return Phase.CLOSE;
+        }
+        return Phase.DATA;
+    }
+
+    private void addStep(long ts, Endpoint sender, Step step, TcpSegment s, Endpoint receiver) {
+        if (steps.size() < MAX_TIMELINE) {
+            steps.add(new PendingStep(ts, sender, step, sender.state, receiver.state,
+                    sender.relativeSeq(s.seq()), s.ackFlag() ? receiver.relativeSeq(s.ack()) : 0,
+                    s.payloadLength()));
+        }
+    }
+
+    /** Relative sequence number of a segment sent by a ({@code fromA}) or b. */
+    public long relativeSeq(boolean fromA, int seq) {
+        return (fromA ? a : b).relativeSeq(seq);
+    }
+
+    /** Relative acknowledgment number of a segment sent by a ({@code fromA}) or b. */
+    public long relativeAck(boolean fromA, int ack) {
+        return (fromA ? b : a).relativeSeq(ack);
+    }
+
+    /** The client by the rules of DESIGN §2 (see the README, "Who is the client"). */
+    public Endpoint client() {
+        if (handshake.synSender != null) {
+            return handshake.synSender;
+        }
+        if (handshake.firstSynAckSender != null) {
+            return handshake.firstSynAckSender == a ? b : a;
+        }
+        // inferred: the first packet's sender, unless it came from a well-known port to a high one
+        return a.port < 1024 && b.port >= 1024 ? b : a;
+    }
+
+    ClientBasis clientBasis() {
+        if (handshake.synSender != null) {
+            return ClientBasis.SYN;
+        }
+        return handshake.firstSynAckSender != null ? ClientBasis.SYNACK : ClientBasis.INFERRED;
+    }
+
+    SessionRecord toRecord(EndReason trigger) {
+        Endpoint client = client();
+        Endpoint server = client == a ? b : a;
+        HandshakeStatus status = handshake.status(client, server);
+        Long rtt = handshake.complete ? handshake.ackNs - handshake.synNs : null;
+        SessionRecord.HandshakeInfo hs = new SessionRecord.HandshakeInfo(status,
+                handshake.synSender != null ? handshake.synNs : null,
+                handshake.synAckValid ? handshake.synAckNs
+                        : handshake.firstSynAckSender != null ? handshake.firstSynAckNs : null,
+                handshake.complete ? handshake.ackNs : null,
+                rtt, handshake.synRetries, handshake.simultaneousOpen);
+        SessionRecord.CloseInfo close = new SessionRecord.CloseInfo(
+                roleOf(firstCloser, client), firstCloseKind,
+                client.finAcked && server.finAcked,
+                client.sentDataAfterPeerFin || server.sentDataAfterPeerFin,
+                simultaneousClose,
+                roleOf(firstResetter, client),
+                client.finSent ? client.finNs : null,
+                server.finSent ? server.finNs : null,
+                firstResetter != null ? firstResetter.rstNs : null);
+        SessionRecord.DataInfo data = new SessionRecord.DataInfo(
+                client.payloadBytes > 0 ? client.firstDataNs : null,
+                server.payloadBytes > 0 ? server.firstDataNs : null,
+                client.payloadBytes + server.payloadBytes > 0 ? lastDataNs : null);
+        List<TimelineEvent> timeline = new ArrayList<>(steps.size());
+        for (PendingStep p : steps) {
+            timeline.add(new TimelineEvent(p.ts, roleOf(p.sender, client), p.step, p.senderState,
+                    p.receiverState, p.relSeq, p.relAck, p.length));
+        }
+        EndReason reason = firstResetter != null ? EndReason.RESET
+                : client.finAcked && server.finAcked ? EndReason.CLOSED : trigger;
+        return new SessionRecord(id, ipVersion,
+                PacketDecoder.formatAddress(ipVersion, client.addrHi, client.addrLo), client.port,
+                PacketDecoder.formatAddress(ipVersion, server.addrHi, server.addrLo), server.port,
+                clientBasis(), startNs, endNs,
+                client.packets, server.packets, client.payloadBytes, server.payloadBytes,
+                client.synPackets + server.synPackets, client.synAckPackets + server.synAckPackets,
+                client.finPackets, server.finPackets, client.rstPackets, server.rstPackets,
+                hs, close, data, client.state, server.state, reason, List.copyOf(timeline));
+    }
+
+    private static Role roleOf(Endpoint e, Endpoint client) {
+        if (e == null) {
+            return null;
+        }
+        return e == client ? Role.CLIENT : Role.SERVER;
+    }
+}

@@ -1,0 +1,48 @@
+package io.tcplens.cli;
+
+import io.tcplens.capture.CaptureException;
+
+/** Exit codes of the tcplens command, in one place (documented in the README). */
+public final class ExitCode {
+
+    public static final int OK = 0;
+    /** a bug in tcplens: the message says so */
+    public static final int INTERNAL_ERROR = 1;
+    /** wrong flags or arguments (picocli's own usage code) */
+    public static final int USAGE = 2;
+    /** an input file is missing or unreadable */
+    public static final int INPUT_NOT_FOUND = 3;
+    /** an input file is not a pcap or pcapng capture */
+    public static final int NOT_A_CAPTURE = 4;
+    /** a capture is cut short or corrupt: every session before the damage was reported */
+    public static final int INPUT_TRUNCATED = 5;
+    /** libpcap is not installed */
+    public static final int LIBPCAP_MISSING = 6;
+    /** the operating system refused the capture */
+    public static final int PERMISSION_DENIED = 7;
+    /** no such capture interface */
+    public static final int UNKNOWN_INTERFACE = 8;
+    /** the BPF filter does not compile */
+    public static final int INVALID_FILTER = 9;
+    /** the interface is down */
+    public static final int INTERFACE_DOWN = 10;
+    /** the output cannot be written */
+    public static final int OUTPUT_ERROR = 11;
+
+    private ExitCode() {
+    }
+
+    public static int of(CaptureException.Reason reason) {
+        return switch (reason) {
+            case FILE_NOT_FOUND -> INPUT_NOT_FOUND;
+            case NOT_A_CAPTURE -> NOT_A_CAPTURE;
+            case IO_ERROR -> INPUT_NOT_FOUND;
+            case LIBPCAP_MISSING -> LIBPCAP_MISSING;
+            case PERMISSION_DENIED -> PERMISSION_DENIED;
+            case UNKNOWN_INTERFACE -> UNKNOWN_INTERFACE;
+            case INVALID_FILTER -> INVALID_FILTER;
+            case INTERFACE_DOWN -> INTERFACE_DOWN;
+            case LIBPCAP_ERROR -> INPUT_NOT_FOUND;
+        };
+    }
+}

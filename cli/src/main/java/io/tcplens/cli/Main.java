@@ -1,0 +1,78 @@
+package io.tcplens.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** Entry point: {@code tcplens <command>}. Errors become one line on stderr and an exit code. */
+@Command(name = "tcplens",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Rebuilds every TCP conversation of a capture into its handshake, data and close phases.",
+        subcommands = {AnalyzeCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            " 0:success",
+            " 1:internal error (a bug in tcplens)",
+            " 2:wrong flags or arguments",
+            " 3:input file missing or unreadable",
+            " 4:input is not a pcap or pcapng capture",
+            " 5:capture truncated or corrupt (sessions before the damage were reported)",
+            " 6:libpcap is not installed",
+            " 7:permission denied",
+            " 8:unknown interface",
+            " 9:invalid BPF filter",
+            "10:interface is down",
+            "11:output cannot be written"})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required, e.g. tcplens analyze FILE");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs a command line; returns the exit code. Used by tests too. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof UserError u) {
+                err.println("tcplens: " + u.getMessage());
+                return u.exitCode();
+            }
+            err.println("tcplens: internal error: " + ex + " (please report it with the command line and capture)");
+            StackTraceElement[] st = ex.getStackTrace();
+            if (st.length > 0 && Boolean.getBoolean("tcplens.debug")) {
+                ex.printStackTrace(err);
+            }
+            return ExitCode.INTERNAL_ERROR;
+        });
+        cl.setParameterExceptionHandler((ex, args2) -> {
+            CommandLine c = ex.getCommandLine();
+            err.println("tcplens: " + ex.getMessage() + " (see: " + c.getCommandSpec().qualifiedName() + " --help)");
+            return ExitCode.USAGE;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** Version from the jar manifest when packaged. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"tcplens " + (v != null ? v : "(development build)")};
+        }
+    }
+}
