@@ -13,7 +13,10 @@
 #
 # Link types come from tshark's file-format dissector (-X read_format:"MIME Files Format"):
 # pcap.header.link_type, or pcapng.interface_description.link_type indexed by frame.interface_id
-# (all corpus pcapng files have one section).
+# (all corpus pcapng files have one section). The dissector shows the whole 32-bit pcap header
+# field; Wireshark's reader (and libpcap) use only its low 16 bits as the link type, the upper bits
+# being FCS information (draft-ietf-opsawg-pcap section 4). Fuzzed tcpdump files set upper bits
+# (0x30000001: capinfos says "Ethernet"), so the script keeps the low 16 bits.
 #
 # Timestamps: tshark prints frame.time_epoch as "S.FFFFFFFFF". A pcap record whose fraction is
 # out of range (tcpdump's timestamp_invalid_nano.pcap) is printed verbatim: fraction 1000000000 as
@@ -43,7 +46,7 @@ while read -r f; do
       2>/dev/null |
   LINKTYPES="$lt" FILE="$f" python3 -c '
 import hashlib, os, sys
-lts = [int(x) for x in os.environ["LINKTYPES"].split(",") if x]
+lts = [int(x) & 0xFFFF for x in os.environ["LINKTYPES"].split(",") if x]
 lines, notes = [], []
 for n, row in enumerate(sys.stdin, 1):
     ts, cap, ln, ifid, md5 = row.rstrip("\n").split("\t")
