@@ -1,0 +1,90 @@
+package io.tcplens.capture;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+
+/**
+ * Streaming window over a file: one reused heap buffer, refilled from a {@link FileChannel} and
+ * grown only when a single record is larger than it. Callers read at {@link #buf}[{@link #pos}...].
+ */
+final class FileInput implements AutoCloseable {
+
+    static final int DEFAULT_SIZE = 1 << 20;
+
+    private final FileChannel channel;
+    byte[] buf;
+    private ByteBuffer window;
+    /** next unread byte in {@link #buf} */
+    int pos;
+    /** end of valid data in {@link #buf} */
+    private int limit;
+    /** file offset of buf[0] */
+    private long base;
+    private boolean eof;
+
+    FileInput(FileChannel channel, int size) {
+        this.channel = channel;
+        this.buf = new byte[size];
+        this.window = ByteBuffer.wrap(buf);
+    }
+
+    /** bytes available from {@link #pos} without reading */
+    int available() {
+        return limit - pos;
+    }
+
+    /** file offset of {@link #pos} */
+    long offset() {
+        return base + pos;
+    }
+
+    /** advances {@link #pos} by n bytes, which must be available */
+    void skip(int n) {
+        pos += n;
+    }
+
+    /**
+     * Makes {@code n} bytes available from {@link #pos}, reading (and growing the buffer) as needed.
+     *
+     * @return false if the file ends first; {@link #available()} then tells how many bytes remain
+     */
+    boolean ensure(int n) throws IOException {
+        if (limit - pos >= n) {
+            return true;
+        }
+        if (n > buf.length) {
+            byte[] bigger = new byte[Math.max(n, (int) Math.min(Integer.MAX_VALUE - 8, 2L * buf.length))];
+            System.arraycopy(buf, pos, bigger, 0, limit - pos);
+            base += pos;
+            limit -= pos;
+            pos = 0;
+            buf = bigger;
+            window = ByteBuffer.wrap(buf);
+        } else if (pos + n > buf.length) {
+            System.arraycopy(buf, pos, buf, 0, limit - pos);
+            base += pos;
+            limit -= pos;
+            pos = 0;
+        }
+        while (limit - pos < n && !eof) {
+            window.limit(buf.length).position(limit);
+            int r = channel.read(window);
+            if (r < 0) {
+                eof = true;
+            } else {
+                limit += r;
+            }
+        }
+        return limit - pos >= n;
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing useful to do on close of a read-only file
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.tcplens.capture;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+
+/**
+ * Pure-Java streaming reader for classic pcap files (draft-ietf-opsawg-pcap): magic a1b2c3d4
+ * (microseconds) and a1b23c4d (nanoseconds), written in either byte order. The file is read through
+ * one reused buffer; frames are handed out as (buffer, offset) with no allocation per frame.
+ */
+public final class PcapFileReader implements PacketSource {
+
+    /** pcap file header length (draft-ietf-opsawg-pcap section 4) */
+    static final int FILE_HEADER = 24;
+    /** packet record header length (section 5) */
+    static final int RECORD_HEADER = 16;
+    /** a record longer than this is taken as corruption, whatever the snaplen */
+    static final long MAX_RECORD = 256L << 20;
+
+    private final Path path;
+    private final FileInput in;
+    private final boolean bigEndian;
+    private final boolean nanos;
+    private final int linkType;
+    private final long snaplen;
+    private final int majorVersion;
+    private final int minorVersion;
+    private final long maxCaplen;
+
+    private PcapFileReader(Path path, FileInput in) throws CaptureException {
+        this.path = path;
+        this.in = in;
+        try {
+            if (!in.ensure(FILE_HEADER)) {
+                throw new CaptureException(CaptureException.Reason.NOT_A_CAPTURE, path
+                        + " is cut short: the pcap file header needs 24 bytes, only " + in.available()
+                        + " present");
+            }
+        } catch (IOException e) {
+            throw CaptureFiles.ioError(path, e);
+        }
+        byte[] b = in.buf;
+        int magicLe = Bytes.i32(b, 0, false);
+        switch (magicLe) {
+            case 0xA1B2C3D4 -> { bigEndian = false; nanos = false; }
+            case 0xA1B23C4D -> { bigEndian = false; nanos = true; }
+            case 0xD4C3B2A1 -> { bigEndian = true; nanos = false; }
+            case 0x4D3CB2A1 -> { bigEndian = true; nanos = true; }
+            default -> throw new CaptureException(CaptureException.Reason.NOT_A_CAPTURE,
+                    CaptureFiles.notACaptureMessage(path, b, 0));
+        }
+        majorVersion = Bytes.u16(b, 4, bigEndian);
+        minorVersion = Bytes.u16(b, 6, bigEndian);
+        snaplen = Bytes.u32(b, 16, bigEndian);
+        int lt = Bytes.i32(b, 20, bigEndian);
+        // section 4: LinkType is the low 16 bits; the upper bits carry FCS information (ignored)
+        linkType = lt & 0xFFFF;
+        maxCaplen = Math.min(MAX_RECORD, Math.max(snaplen, 262144L) * 4);
+        in.skip(FILE_HEADER);
+    }
+
+    /** Opens a pcap file; prefer {@link CaptureFiles#open(Path)}, which also accepts pcapng. */
+    public static PcapFileReader open(Path path) throws CaptureException {
+        FileChannel ch = CaptureFiles.openChannel(path);
+        FileInput in = new FileInput(ch, FileInput.DEFAULT_SIZE);
+        try {
+            return new PcapFileReader(path, in);
+        } catch (CaptureException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+    }
+
+    /** LINKTYPE_ value of every frame in the file */
+    public int linkType() {
+        return linkType;
+    }
+
+    /** snapshot length from the file header */
+    public long snaplen() {
+        return snaplen;
+    }
+
+    /** true for magic a1b23c4d (nanosecond timestamps) */
+    public boolean nanosecond() {
+        return nanos;
+    }
+
+    /** true if the file was written big-endian */
+    public boolean bigEndian() {
+        return bigEndian;
+    }
+
+    public int majorVersion() {
+        return majorVersion;
+    }
+
+    public int minorVersion() {
+        return minorVersion;
+    }
+
+    @Override
+    public ReadResult readAll(FrameHandler handler) throws CaptureException {
+        long frames = 0;
+        final long fracScale = nanos ? 1 : 1000;
+        try {
+            while (true) {
+                if (!in.ensure(RECORD_HEADER)) {
+                    int have = in.available();
+                    if (have == 0) {
+                        return new ReadResult(frames, in.offset(), null);
+                    }
+                    return new ReadResult(frames, in.offset(),
+                            truncated(in.offset(), RECORD_HEADER, have, frames));
+                }
+                byte[] b = in.buf;
+                int p = in.pos;
+                long sec = Bytes.u32(b, p, bigEndian);
+                long frac = Bytes.u32(b, p + 4, bigEndian);
+                long caplen = Bytes.u32(b, p + 8, bigEndian);
+                long origlen = Bytes.u32(b, p + 12, bigEndian);
+                if (caplen > maxCaplen) {
+                    return new ReadResult(frames, in.offset(), "corrupt record at byte " + in.offset()
+                            + ": captured length " + caplen + " is impossible (snaplen " + snaplen
+                            + "); " + frames + " complete frames were read");
+                }
+                int need = RECORD_HEADER + (int) caplen;
+                if (!in.ensure(need)) {
+                    return new ReadResult(frames, in.offset(),
+                            truncated(in.offset(), need, in.available(), frames));
+                }
+                b = in.buf;
+                p = in.pos;
+                // section 5: the fraction should be < 1 s but is not always; carry it arithmetically
+                long ts = sec * 1_000_000_000L + frac * fracScale;
+                handler.onFrame(ts, linkType, 0, b, p + RECORD_HEADER, (int) caplen,
+                        (int) Math.min(origlen, Integer.MAX_VALUE));
+                frames++;
+                in.skip(need);
+            }
+        } catch (IOException e) {
+            throw CaptureFiles.ioError(path, e);
+        }
+    }
+
+    static String truncated(long at, long need, int have, long frames) {
+        return "file truncated: last record at byte " + at + " needs " + need + " bytes, only " + have
+                + " present; " + frames + " complete frames were read";
+    }
+
+    @Override
+    public void close() {
+        in.close();
+    }
+}
