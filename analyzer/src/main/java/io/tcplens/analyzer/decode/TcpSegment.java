@@ -29,12 +29,24 @@ public final class TcpSegment {
     long srcHi, srcLo, dstHi, dstLo;
     int ipOffset;          // first byte of the IP header in the frame buffer
     int ipTtl;             // IPv4 TTL / IPv6 hop limit
+    int ipId;              // IPv4 identification / IPv6 fragment header identification (0 without one)
+    boolean moreFragments; // IPv4 MF / IPv6 fragment header M flag
+    int fragmentOffset;    // fragment offset in bytes
+    boolean ipLengthAssumed; // IP length field was 0 (TSO): length taken from the frame
+    boolean jumbogram;     // IPv6 Jumbo Payload option (RFC 2675) gave the length
+    int tunnelDepth;       // IP/Ethernet layers decapsulated above the innermost one (0: none)
+
+    // ---- link layer
+    int vlanId;            // outermost 802.1Q/802.1ad VLAN id, ABSENT when untagged
+    int innerVlanId;       // second VLAN tag's id, ABSENT when fewer than two tags
+    int vlanCount;         // number of VLAN tags
 
     // ---- TCP header (RFC 9293 §3.1)
     int tcpOffset;         // first byte of the TCP header in the frame buffer
     int srcPort, dstPort;
     int seq, ack;          // raw 32-bit values; use the unsigned getters
     int flags;
+    int reservedBits;      // the 3 reserved header bits above AE (normally 0)
     int window;            // raw 16-bit window field, not scaled
     int tcpHeaderLength;   // data offset * 4
     int payloadLength;     // from the IP length: IP payload length - TCP header length
@@ -59,6 +71,16 @@ public final class TcpSegment {
         srcHi = srcLo = dstHi = dstLo = 0;
         ipOffset = tcpOffset = 0;
         ipTtl = 0;
+        ipId = 0;
+        moreFragments = false;
+        fragmentOffset = 0;
+        ipLengthAssumed = false;
+        jumbogram = false;
+        tunnelDepth = 0;
+        vlanId = ABSENT;
+        innerVlanId = ABSENT;
+        vlanCount = 0;
+        reservedBits = 0;
         srcPort = dstPort = 0;
         seq = ack = 0;
         flags = 0;
@@ -81,6 +103,23 @@ public final class TcpSegment {
     public long dstLo() { return dstLo; }
     public int ipOffset() { return ipOffset; }
     public int ipTtl() { return ipTtl; }
+    public int ipId() { return ipId; }
+    public boolean moreFragments() { return moreFragments; }
+    public int fragmentOffset() { return fragmentOffset; }
+    /** true when the IP length field was 0 and the length was taken from the frame (TSO capture) */
+    public boolean ipLengthAssumed() { return ipLengthAssumed; }
+    public boolean jumbogram() { return jumbogram; }
+    /** number of encapsulations (IP-in-IP, GRE, VXLAN, FabricPath, GRE/TEB) decoded to reach this segment */
+    public int tunnelDepth() { return tunnelDepth; }
+    /** outermost VLAN id, or {@link #ABSENT} */
+    public int vlanId() { return vlanId; }
+    /** second VLAN id (QinQ inner tag), or {@link #ABSENT} */
+    public int innerVlanId() { return innerVlanId; }
+    public int vlanCount() { return vlanCount; }
+    /** the three reserved TCP header bits (RFC 9293 §3.1 "Rsrvd"), as a 3-bit value */
+    public int reservedBits() { return reservedBits; }
+    /** flags as Wireshark shows tcp.flags: reserved bits, AE and the 8 control bits (12 bits) */
+    public int flagsWithReserved() { return reservedBits << 9 | flags; }
 
     public int tcpOffset() { return tcpOffset; }
     public int srcPort() { return srcPort; }
