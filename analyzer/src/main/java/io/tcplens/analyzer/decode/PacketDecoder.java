@@ -855,19 +855,4 @@ public final class PacketDecoder {
         }
         return sb.toString();
     }
-
-    /** Canonical text of an address (stub until the decoder lands). */
-    public static String formatAddress(int ipVersion, long hi, long lo) {
-        try {
-            byte[] b;
-            if (ipVersion == 4) {
-                b = java.nio.ByteBuffer.allocate(4).putInt((int) lo).array();
-            } else {
-                b = java.nio.ByteBuffer.allocate(16).putLong(hi).putLong(lo).array();
-            }
-            return java.net.InetAddress.getByAddress(b).getHostAddress();
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,0 +1,106 @@
+package io.tcplens.cli.render;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.tcplens.analyzer.session.Role;
+import io.tcplens.analyzer.session.SessionRecord;
+
+import java.io.IOException;
+import java.io.Writer;
+
+/**
+ * One JSON object per session, one per line, in order of id: the public contract of DESIGN §3
+ * (names are never renamed; new fields may be added).
+ */
+public final class JsonLinesRenderer implements SessionSink {
+
+    private final JsonGenerator json;
+    private final Writer out;
+
+    public JsonLinesRenderer(Writer out) throws IOException {
+        this.out = out;
+        this.json = new JsonFactory().createGenerator(out);
+        json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+        json.configure(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM, false);
+        json.setRootValueSeparator(null); // we end each object with a newline ourselves
+    }
+
+    @Override
+    public void session(SessionRecord r) throws IOException {
+        json.writeStartObject();
+        json.writeNumberField("id", r.id());
+        json.writeNumberField("ip_version", r.ipVersion());
+        json.writeStringField("client_addr", r.clientAddr());
+        json.writeNumberField("client_port", r.clientPort());
+        json.writeStringField("server_addr", r.serverAddr());
+        json.writeNumberField("server_port", r.serverPort());
+        json.writeStringField("client_basis", r.clientBasis().jsonName());
+        json.writeNumberField("start_ns", r.startNs());
+        json.writeNumberField("end_ns", r.endNs());
+        json.writeNumberField("duration_ns", r.durationNs());
+        json.writeNumberField("packets_c2s", r.packetsC2s());
+        json.writeNumberField("packets_s2c", r.packetsS2c());
+        json.writeNumberField("bytes_c2s", r.bytesC2s());
+        json.writeNumberField("bytes_s2c", r.bytesS2c());
+        json.writeNumberField("syn_packets", r.synPackets());
+        json.writeNumberField("synack_packets", r.synackPackets());
+        json.writeNumberField("fin_c2s", r.finC2s());
+        json.writeNumberField("fin_s2c", r.finS2c());
+        json.writeNumberField("rst_c2s", r.rstC2s());
+        json.writeNumberField("rst_s2c", r.rstS2c());
+        json.writeStringField("outcome", r.outcome().jsonName());
+        json.writeStringField("end_reason", r.endReason().jsonName());
+        json.writeStringField("client_state", r.clientState().rfcName());
+        json.writeStringField("server_state", r.serverState().rfcName());
+
+        SessionRecord.HandshakeInfo hs = r.handshake();
+        json.writeObjectFieldStart("handshake");
+        json.writeStringField("status", hs.status().jsonName());
+        nullableNumber("syn_ns", hs.synNs());
+        nullableNumber("synack_ns", hs.synackNs());
+        nullableNumber("ack_ns", hs.ackNs());
+        nullableNumber("rtt_ns", hs.rttNs());
+        json.writeNumberField("syn_retries", hs.synRetries());
+        json.writeBooleanField("simultaneous_open", hs.simultaneousOpen());
+        json.writeEndObject();
+
+        SessionRecord.CloseInfo c = r.close();
+        json.writeObjectFieldStart("close");
+        nullableRole("initiator", c.initiator());
+        json.writeStringField("kind", c.kind().jsonName());
+        json.writeBooleanField("complete", c.complete());
+        json.writeBooleanField("half_close", c.halfClose());
+        json.writeBooleanField("simultaneous", c.simultaneous());
+        nullableRole("reset_by", c.resetBy());
+        nullableNumber("client_fin_ns", c.clientFinNs());
+        nullableNumber("server_fin_ns", c.serverFinNs());
+        nullableNumber("reset_ns", c.resetNs());
+        json.writeEndObject();
+
+        json.writeEndObject();
+        json.flush();
+        out.write('\n');
+    }
+
+    private void nullableNumber(String name, Long v) throws IOException {
+        if (v == null) {
+            json.writeNullField(name);
+        } else {
+            json.writeNumberField(name, v);
+        }
+    }
+
+    private void nullableRole(String name, Role r) throws IOException {
+        if (r == null) {
+            json.writeNullField(name);
+        } else {
+            json.writeStringField(name, r.jsonName());
+        }
+    }
+
+    @Override
+    public void finish(RunTotals totals) throws IOException {
+        json.flush();
+        out.flush();
+    }
+}

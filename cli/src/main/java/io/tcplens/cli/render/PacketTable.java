@@ -1,0 +1,63 @@
+package io.tcplens.cli.render;
+
+import io.tcplens.analyzer.decode.TcpSegment;
+import io.tcplens.analyzer.session.PacketListener;
+import io.tcplens.analyzer.session.Phase;
+import io.tcplens.analyzer.session.SessionRecord;
+import io.tcplens.analyzer.session.TcpSession;
+import io.tcplens.analyzer.session.TcpState;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every packet of one session ({@code analyze --session ID}): time, direction, flags, relative
+ * seq/ack, payload length, window, phase and the sender's state afterwards. Rows are kept only for
+ * the chosen session and printed once it ends, when the client is known.
+ */
+public final class PacketTable implements PacketListener {
+
+    private record Row(long tsNs, boolean fromA, int flags, long relSeq, long relAck, boolean hasAck,
+                       int length, int window, Phase phase, TcpState senderState, TcpState receiverState) {
+    }
+
+    private final long sessionId;
+    private final List<Row> rows = new ArrayList<>();
+    private TcpSession session;
+
+    public PacketTable(long sessionId) {
+        this.sessionId = sessionId;
+    }
+
+    @Override
+    public void onPacket(TcpSession s, boolean fromA, TcpSegment seg, long tsNs, Phase phase) {
+        if (s.id() != sessionId) {
+            return;
+        }
+        session = s;
+        rows.add(new Row(tsNs, fromA, seg.flags(), s.relativeSeq(fromA, seg.seq()),
+                s.relativeAck(fromA, seg.ack()), seg.ackFlag(), seg.payloadLength(), seg.window(), phase,
+                (fromA ? s.a() : s.b()).state(), (fromA ? s.b() : s.a()).state()));
+    }
+
+    public void write(SessionRecord r, Writer out) throws IOException {
+        out.write(TextRenderer.header(r));
+        out.write('\n');
+        out.write(String.format(Locale.ROOT, "  %4s  %-10s %-4s %-5s %10s %10s %6s %6s  %-9s  %s%n",
+                "no.", "time", "dir", "flags", "seq", "ack", "len", "win", "phase", "sender state → receiver state"));
+        boolean aIsClient = session == null || session.client() == session.a();
+        int n = 1;
+        for (Row row : rows) {
+            boolean fromClient = row.fromA == aIsClient;
+            out.write(String.format(Locale.ROOT, "  %4d  %-10s %-4s %-5s %10d %10s %6d %6d  %-9s  %s %s → %s %s%n",
+                    n++, Units.offset(row.tsNs - r.startNs()), fromClient ? "c→s" : "c←s",
+                    Units.flags(row.flags), row.relSeq, row.hasAck ? Long.toString(row.relAck) : "-",
+                    row.length, row.window, row.phase.label(),
+                    fromClient ? "client" : "server", row.senderState.rfcName(),
+                    fromClient ? "server" : "client", row.receiverState.rfcName()));
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package io.tcplens.cli.render;
+
+import io.tcplens.analyzer.session.HandshakeStatus;
+import io.tcplens.analyzer.session.Outcome;
+import io.tcplens.analyzer.session.Role;
+import io.tcplens.analyzer.session.SessionRecord;
+import io.tcplens.analyzer.session.Step;
+import io.tcplens.analyzer.session.TcpState;
+import io.tcplens.analyzer.session.TimelineEvent;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The terminal timeline: per session a header line (client → server, duration, packets, bytes,
+ * outcome), then its phases, each step with the socket call and the RFC 9293 states it stands for;
+ * a footer counts sessions by outcome.
+ */
+public final class TextRenderer implements SessionSink {
+
+    private final Writer out;
+    private final boolean timeline;
+    private final Map<Outcome, Long> byOutcome = new EnumMap<>(Outcome.class);
+    private long clientClosedFirst;
+    private long serverClosedFirst;
+    private long handshakeNotSeen;
+    private long sessions;
+
+    /** @param timeline false for header lines only */
+    public TextRenderer(Writer out, boolean timeline) {
+        this.out = out;
+        this.timeline = timeline;
+    }
+
+    @Override
+    public void session(SessionRecord r) throws IOException {
+        sessions++;
+        Outcome outcome = r.outcome();
+        byOutcome.merge(outcome, 1L, Long::sum);
+        if (outcome == Outcome.CLOSED || outcome == Outcome.CLOSING) {
+            if (r.close().initiator() == Role.CLIENT) {
+                clientClosedFirst++;
+            } else if (r.close().initiator() == Role.SERVER) {
+                serverClosedFirst++;
+            }
+        }
+        if (r.handshake().status() == HandshakeStatus.NOT_SEEN) {
+            handshakeNotSeen++;
+        }
+        out.write(header(r));
+        out.write('\n');
+        if (timeline) {
+            writeTimeline(r);
+            out.write('\n');
+        }
+    }
+
+    static String header(SessionRecord r) {
+        return String.format(Locale.ROOT, "#%d  %s → %s  IPv%d  %s  %s  %s  %s",
+                r.id(),
+                Units.endpoint(r.clientAddr(), r.clientPort()),
+                Units.endpoint(r.serverAddr(), r.serverPort()),
+                r.ipVersion(),
+                Units.duration(r.durationNs()),
+                Units.plural(r.packets(), "pkt", "pkts"),
+                Units.bytes(r.bytes()),
+                verdict(r));
+    }
+
+    /** The outcome in words: "complete, client closed first", "refused: SYN answered by RST", ... */
+    public static String verdict(SessionRecord r) {
+        StringBuilder sb = new StringBuilder();
+        HandshakeStatus hs = r.handshake().status();
+        String closer = r.close().initiator() == null ? "" : r.close().initiator().jsonName();
+        switch (r.outcome()) {
+            case REFUSED -> sb.append("refused: SYN answered by RST");
+            case NO_ANSWER -> sb.append("no answer: ").append(Units.plural(r.synPackets(), "SYN", "SYNs"))
+                    .append(" in ").append(Units.duration(r.durationNs()));
+            case RESET -> sb.append(prefix(hs)).append("reset by ").append(r.close().resetBy().jsonName())
+                    .append(" ").append(Units.duration(r.close().resetNs() - r.startNs())).append(" in");
+            case CLOSED -> sb.append(prefix(hs)).append(hs == HandshakeStatus.COMPLETE ? "complete, " : "closed, ")
+                    .append(closer).append(" closed first");
+            case CLOSING -> sb.append(prefix(hs)).append(closer).append(" closed first, close not completed");
+            case OPEN -> sb.append(prefix(hs)).append(switch (r.endReason()) {
+                case IDLE_TIMEOUT -> "idle, no FIN or RST";
+                case PORT_REUSED -> "replaced by a new connection on the same ports";
+                default -> "open at end of capture";
+            });
+        }
+        if (r.close().halfClose()) {
+            sb.append(", half-close");
+        }
+        if (r.close().simultaneous()) {
+            sb.append(", simultaneous close");
+        }
+        return sb.toString();
+    }
+
+    private static String prefix(HandshakeStatus hs) {
+        return switch (hs) {
+            case NOT_SEEN -> "handshake not seen, ";
+            case PARTIAL -> "handshake incomplete, ";
+            default -> "";
+        };
+    }
+
+    private void writeTimeline(SessionRecord r) throws IOException {
+        SessionRecord.HandshakeInfo hs = r.handshake();
+        if (hs.status() == HandshakeStatus.NOT_SEEN) {
+            line("  handshake  not seen: the connection was open before the capture began");
+        }
+        boolean dataShown = false;
+        for (TimelineEvent e : r.timeline()) {
+            if (!dataShown && isCloseStep(e.step())) {
+                writeData(r);
+                dataShown = true;
+            }
+            String what = describe(r, e);
+            if (what != null) {
+                line(String.format(Locale.ROOT, "  %-9s  %s  %-6s %s  %s", phaseOf(e.step()),
+                        Units.offset(e.tsNs() - r.startNs()), e.from().jsonName(), arrow(e.from()), what));
+            }
+        }
+        if (!dataShown) {
+            writeData(r);
+        }
+        if (r.close().kind() == io.tcplens.analyzer.session.CloseKind.NONE
+                && hs.status() != HandshakeStatus.REFUSED && hs.status() != HandshakeStatus.NO_ANSWER) {
+            line("  close      not seen: no FIN or RST in the capture");
+        }
+    }
+
+    private void writeData(SessionRecord r) throws IOException {
+        if (r.bytes() == 0) {
+            if (r.handshake().status() == HandshakeStatus.COMPLETE || r.handshake().status() == HandshakeStatus.NOT_SEEN) {
+                line("  data       none");
+            }
+            return;
+        }
+        line(String.format(Locale.ROOT, "  data       client → server %s in %s, server → client %s in %s",
+                Units.bytes(r.bytesC2s()), Units.plural(r.packetsC2s(), "pkt", "pkts"),
+                Units.bytes(r.bytesS2c()), Units.plural(r.packetsS2c(), "pkt", "pkts")));
+    }
+
+    private static boolean isCloseStep(Step s) {
+        return s == Step.FIN || s == Step.FIN_ACKED || s == Step.RST;
+    }
+
+    private static String phaseOf(Step s) {
+        return switch (s) {
+            case SYN, SYN_ACK, SYN_ACK_UNVALIDATED, HANDSHAKE_ACK -> "handshake";
+            case FIRST_DATA -> "data";
+            case FIN, FIN_ACKED, RST -> "close";
+        };
+    }
+
+    private static String arrow(Role from) {
+        return from == Role.CLIENT ? "→" : "←";
+    }
+
+    /** The step in socket terms; null for steps the timeline does not show. */
+    static String describe(SessionRecord r, TimelineEvent e) {
+        String self = e.from().jsonName();
+        String peer = e.from().peer().jsonName();
+        return switch (e.step()) {
+            case SYN -> "SYN          connect(): " + self + " " + state(e.senderState())
+                    + (r.handshake().synRetries() > 0
+                        ? " (" + Units.plural(r.handshake().synRetries(), "retry", "retries") + ")" : "");
+            case SYN_ACK -> "SYN-ACK      acknowledges the SYN: " + self + " " + state(e.senderState())
+                    + ", " + peer + " " + state(e.receiverState()) + " (connect() returns)";
+            case SYN_ACK_UNVALIDATED -> r.handshake().synNs() == null
+                    ? "SYN-ACK      (the SYN was not captured): " + self + " " + state(e.senderState())
+                    : "SYN-ACK      does NOT acknowledge the SYN's ISN+1";
+            case HANDSHAKE_ACK -> "ACK          handshake complete: " + peer + " accept() returns, "
+                    + peer + " " + state(e.receiverState()) + "; initial RTT "
+                    + Units.duration(r.handshake().rttNs());
+            case FIRST_DATA -> null;
+            case FIN -> "FIN          " + (e.senderState() == TcpState.LAST_ACK
+                        ? "close() after the peer's FIN: " + self + " " + state(e.senderState())
+                        : "close() or shutdown(SHUT_WR): " + self + " " + state(e.senderState()))
+                    + ", " + peer + " " + state(e.receiverState());
+            case FIN_ACKED -> "ACK of FIN   " + peer + " " + state(e.receiverState());
+            case RST -> r.outcome() == Outcome.REFUSED && e.from() == Role.SERVER
+                    ? "RST          nothing listens on port " + r.serverPort() + ": connect() fails (ECONNREFUSED)"
+                    : "RST          " + self + " aborts the connection: both CLOSED";
+        };
+    }
+
+    private static String state(TcpState s) {
+        return s.rfcName();
+    }
+
+    private void line(String s) throws IOException {
+        out.write(s);
+        out.write('\n');
+    }
+
+    @Override
+    public void finish(RunTotals totals) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        sb.append(Units.plural(sessions, "session", "sessions"));
+        if (sessions > 0) {
+            sb.append(": ");
+            String sep = "";
+            for (Outcome o : Outcome.values()) {
+                long n = byOutcome.getOrDefault(o, 0L);
+                if (n == 0) {
+                    continue;
+                }
+                sb.append(sep).append(n).append(' ').append(o.jsonName().replace('_', ' '));
+                if (o == Outcome.CLOSED) {
+                    sb.append(" (").append(clientClosedFirst).append(" client first, ")
+                            .append(serverClosedFirst).append(" server first)");
+                }
+                sep = ", ";
+            }
+            if (handshakeNotSeen > 0) {
+                sb.append("; ").append(handshakeNotSeen).append(" began before the capture");
+            }
+        }
+        line(sb.toString());
+        line(String.format(Locale.ROOT, "%s read: %d TCP, %d other", Units.plural(totals.frames(), "frame", "frames"),
+                totals.tcpSegments(), totals.otherFrames()));
+        out.flush();
+    }
+}
