@@ -15,6 +15,7 @@ public final class Endpoint {
     // counters (64-bit: a long capture overflows 32 bits of bytes)
     long packets;
     long payloadBytes;
+    long dataPackets;    // packets carrying payload
     long synPackets;     // SYN without ACK
     long synAckPackets;  // SYN with ACK
     long finPackets;
@@ -64,6 +65,7 @@ public final class Endpoint {
     public int port() { return port; }
     public long packets() { return packets; }
     public long payloadBytes() { return payloadBytes; }
+    public long dataPackets() { return dataPackets; }
     public long finPackets() { return finPackets; }
     public long rstPackets() { return rstPackets; }
     public TcpState state() { return state; }

@@ -43,8 +43,8 @@ public record SessionRecord(
                             Long clientFinNs, Long serverFinNs, Long resetNs) {
     }
 
-    /** Payload seen each way: first and last data packet times (null without payload). */
-    public record DataInfo(Long firstC2sNs, Long firstS2cNs, Long lastDataNs) {
+    /** Payload seen each way: packets carrying data, first and last data packet times (null without payload). */
+    public record DataInfo(long dataPacketsC2s, long dataPacketsS2c, Long firstC2sNs, Long firstS2cNs, Long lastDataNs) {
     }
 
     public Outcome outcome() {

@@ -143,6 +143,7 @@ public final class TcpSession {
             default -> { }
         }
         if (payload > 0) {
+            sender.dataPackets++;
             if (sender.payloadBytes == payload) {
                 sender.firstDataNs = ts;
                 addStep(ts, sender, Step.FIRST_DATA, s, receiver);
@@ -231,12 +232,12 @@ public final class TcpSession {
         Endpoint client = client();
         Endpoint server = client == a ? b : a;
         HandshakeStatus status = handshake.status(client, server);
-        Long rtt = handshake.complete ? handshake.ackNs - handshake.synNs : null;
+        Long rtt = opt(handshake.complete, handshake.ackNs - handshake.synNs);
         SessionRecord.HandshakeInfo hs = new SessionRecord.HandshakeInfo(status,
-                handshake.synSender != null ? handshake.synNs : null,
-                handshake.synAckValid ? handshake.synAckNs
-                        : handshake.firstSynAckSender != null ? handshake.firstSynAckNs : null,
-                handshake.complete ? handshake.ackNs : null,
+                opt(handshake.synSender != null, handshake.synNs),
+                handshake.synAckValid ? Long.valueOf(handshake.synAckNs)
+                        : opt(handshake.firstSynAckSender != null, handshake.firstSynAckNs),
+                opt(handshake.complete, handshake.ackNs),
                 rtt, handshake.synRetries, handshake.simultaneousOpen);
         SessionRecord.CloseInfo close = new SessionRecord.CloseInfo(
                 roleOf(firstCloser, client), firstCloseKind,
@@ -244,13 +245,13 @@ public final class TcpSession {
                 client.sentDataAfterPeerFin || server.sentDataAfterPeerFin,
                 simultaneousClose,
                 roleOf(firstResetter, client),
-                client.finSent ? client.finNs : null,
-                server.finSent ? server.finNs : null,
-                firstResetter != null ? firstResetter.rstNs : null);
-        SessionRecord.DataInfo data = new SessionRecord.DataInfo(
-                client.payloadBytes > 0 ? client.firstDataNs : null,
-                server.payloadBytes > 0 ? server.firstDataNs : null,
-                client.payloadBytes + server.payloadBytes > 0 ? lastDataNs : null);
+                opt(client.finSent, client.finNs),
+                opt(server.finSent, server.finNs),
+                opt(firstResetter != null, firstResetter != null ? firstResetter.rstNs : 0));
+        SessionRecord.DataInfo data = new SessionRecord.DataInfo(client.dataPackets, server.dataPackets,
+                opt(client.payloadBytes > 0, client.firstDataNs),
+                opt(server.payloadBytes > 0, server.firstDataNs),
+                opt(client.payloadBytes + server.payloadBytes > 0, lastDataNs));
         List<TimelineEvent> timeline = new ArrayList<>(steps.size());
         for (PendingStep p : steps) {
             timeline.add(new TimelineEvent(p.ts, roleOf(p.sender, client), p.step, p.senderState,
@@ -266,6 +267,11 @@ public final class TcpSession {
                 client.synPackets + server.synPackets, client.synAckPackets + server.synAckPackets,
                 client.finPackets, server.finPackets, client.rstPackets, server.rstPackets,
                 hs, close, data, client.state, server.state, reason, List.copyOf(timeline));
+    }
+
+    /** a nullable time: present only when {@code known} */
+    private static Long opt(boolean known, long value) {
+        return known ? Long.valueOf(value) : null;
     }
 
     private static Role roleOf(Endpoint e, Endpoint client) {

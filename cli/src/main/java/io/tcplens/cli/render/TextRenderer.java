@@ -11,6 +11,7 @@ import io.tcplens.analyzer.session.TimelineEvent;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -113,12 +114,24 @@ public final class TextRenderer implements SessionSink {
             line("  handshake  not seen: the connection was open before the capture began");
         }
         boolean dataShown = false;
-        for (TimelineEvent e : r.timeline()) {
+        List<TimelineEvent> steps = r.timeline();
+        for (int i = 0; i < steps.size(); i++) {
+            TimelineEvent e = steps.get(i);
             if (!dataShown && isCloseStep(e.step())) {
                 writeData(r);
                 dataShown = true;
             }
-            String what = describe(r, e);
+            String what;
+            if (e.step() == Step.FIN_ACKED && i + 1 < steps.size() && samePacket(e, steps.get(i + 1))
+                    && steps.get(i + 1).step() == Step.FIN) {
+                // one FIN,ACK segment both acknowledges the peer's FIN and closes this side
+                TimelineEvent fin = steps.get(++i);
+                what = "FIN,ACK      acknowledges the " + fin.from().peer().jsonName() + "'s FIN, and "
+                        + describe(r, fin).substring(13);
+                e = fin;
+            } else {
+                what = describe(r, e);
+            }
             if (what != null) {
                 line(String.format(Locale.ROOT, "  %-9s  %s  %-6s %s  %s", phaseOf(e.step()),
                         Units.offset(e.tsNs() - r.startNs()), e.from().jsonName(), arrow(e.from()), what));
@@ -140,9 +153,22 @@ public final class TextRenderer implements SessionSink {
             }
             return;
         }
-        line(String.format(Locale.ROOT, "  data       client → server %s in %s, server → client %s in %s",
-                Units.bytes(r.bytesC2s()), Units.plural(r.packetsC2s(), "pkt", "pkts"),
-                Units.bytes(r.bytesS2c()), Units.plural(r.packetsS2c(), "pkt", "pkts")));
+        SessionRecord.DataInfo d = r.data();
+        String span = d.firstC2sNs() == null && d.firstS2cNs() == null ? ""
+                : String.format(Locale.ROOT, ", from %s to %s",
+                        Units.offset(Math.min(orMax(d.firstC2sNs()), orMax(d.firstS2cNs())) - r.startNs()),
+                        Units.offset(d.lastDataNs() - r.startNs()));
+        line(String.format(Locale.ROOT, "  data       client → server %s in %s, server → client %s in %s%s",
+                Units.bytes(r.bytesC2s()), Units.plural(d.dataPacketsC2s(), "segment", "segments"),
+                Units.bytes(r.bytesS2c()), Units.plural(d.dataPacketsS2c(), "segment", "segments"), span));
+    }
+
+    private static boolean samePacket(TimelineEvent x, TimelineEvent y) {
+        return x.tsNs() == y.tsNs() && x.from() == y.from() && x.relSeq() == y.relSeq();
+    }
+
+    private static long orMax(Long v) {
+        return v == null ? Long.MAX_VALUE : v;
     }
 
     private static boolean isCloseStep(Step s) {
