@@ -14,7 +14,8 @@ import org.pcap4j.core.Pcaps;
  * Reads a capture file through libpcap (pcap4j, JNA). Unlike the built-in readers this path
  * allocates per frame (pcap4j copies each frame into a new array and builds a Timestamp); it exists
  * as a second opinion and for formats libpcap knows. libpcap reads pcapng only when all interfaces
- * share one link type.
+ * share one link type and snaplen, and it cuts a pcap record whose caplen exceeds the file's snaplen
+ * to the snaplen (the built-in reader and tshark deliver the whole record).
  */
 public final class LibpcapFileReader implements PacketSource {
 
@@ -94,13 +95,14 @@ public final class LibpcapFileReader implements PacketSource {
             } catch (EOFException e) {
                 return new ReadResult(frames, bytes, null);
             } catch (PcapNativeException e) {
-                String msg = e.getMessage();
-                if (msg != null && msg.contains("truncated")) {
+                String msg = libpcapMessage(e);
+                if (msg.contains("truncated")) {
                     return new ReadResult(frames, bytes, "file truncated (libpcap: " + msg + "); " + frames
                             + " complete frames were read");
                 }
-                String hint = msg != null && msg.contains("different from the type of the first interface")
-                        ? "; libpcap reads pcapng only when all interfaces share one link type: use the built-in reader"
+                String hint = msg.contains("of the first interface")
+                        ? "; libpcap reads pcapng only when all interfaces share one link type and snaplen:"
+                                + " use the built-in reader"
                         : "";
                 throw new CaptureException(CaptureException.Reason.LIBPCAP_ERROR, "libpcap stopped reading "
                         + path + " after " + frames + " frames: " + msg + hint, e);
@@ -118,6 +120,13 @@ public final class LibpcapFileReader implements PacketSource {
             frames++;
             bytes += 16 + data.length;
         }
+    }
+
+    /** libpcap's own words, without pcap4j's "Error occurred in pcap_next_ex(): " prefix */
+    private static String libpcapMessage(PcapNativeException e) {
+        String msg = String.valueOf(e.getMessage());
+        int i = msg.indexOf("(): ");
+        return msg.startsWith("Error occurred in ") && i > 0 ? msg.substring(i + 4) : msg;
     }
 
     /** libpcap's DLT_ values that differ from the LINKTYPE_ written in files (pcap-common.c) */
