@@ -129,11 +129,12 @@ public final class TcpSession {
         boolean acksPeerFin = ack && receiver.finSent && !receiver.finAcked
                 && SeqNum.geq(s.ack(), receiver.finSeq + 1);
         boolean firstFin = fin && !sender.finSent;
-        if (firstFin && receiver.finSent && !receiver.finAcked && !acksPeerFin) {
+        boolean crossingFin = firstFin && receiver.finSent && !receiver.finAcked && !acksPeerFin;
+        if (crossingFin) {
             simultaneousClose = true; // this FIN was sent before the peer's FIN arrived
         }
 
-        TcpStateMachine.onSegment(sender, receiver, syn, ack, fin, rst, acksPeerFin, firstFin);
+        TcpStateMachine.onSegment(sender, receiver, syn, ack, fin, rst, acksPeerFin, firstFin, crossingFin);
 
         switch (hsEvent) {
             case FIRST_SYN -> addStep(ts, sender, Step.SYN, s, receiver);

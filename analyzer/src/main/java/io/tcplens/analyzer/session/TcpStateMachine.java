@@ -16,9 +16,10 @@ final class TcpStateMachine {
     /**
      * @param acksPeerFin  the segment acknowledges the receiver's FIN for the first time
      * @param firstFin     the segment carries the sender's first FIN
+     * @param crossingFin  that FIN was sent before the peer's FIN arrived (simultaneous close)
      */
     static void onSegment(Endpoint sender, Endpoint receiver, boolean syn, boolean ack, boolean fin,
-                          boolean rst, boolean acksPeerFin, boolean firstFin) {
+                          boolean rst, boolean acksPeerFin, boolean firstFin, boolean crossingFin) {
         if (rst) {
             // §3.10.7.4: a RST aborts the connection on both ends; §3.10.7.1 in SYN_SENT: refused
             sender.state = CLOSED;
@@ -64,7 +65,15 @@ final class TcpStateMachine {
                 sender.state = ESTABLISHED;
             }
         }
-        if (fin && firstFin) {
+        if (fin && firstFin && crossingFin) {
+            // §3.6 figure 13: both sent FIN from ESTABLISHED (FIN_WAIT_1); each then receives the
+            // other's FIN and moves to CLOSING. The observer saw the peer's FIN first, but this
+            // FIN's ACK field shows its sender had not received it yet.
+            sender.state = CLOSING;
+            if (receiver.state == FIN_WAIT_1) {
+                receiver.state = CLOSING;
+            }
+        } else if (fin && firstFin) {
             // §3.6: close()/shutdown(SHUT_WR) sends a FIN
             sender.state = sender.state == CLOSE_WAIT ? LAST_ACK : FIN_WAIT_1;
             receiver.state = switch (receiver.state) {
