@@ -305,6 +305,9 @@ def session_record(sid, pk, notes):
         status = "partial"
     else:
         status = "not_seen"
+    if synack_ns is None:
+        # no SYN-ACK acknowledges a SYN (or no SYN was captured): the first SYN-ACK seen, if any
+        synack_ns = next((p["ns"] for p in pk if p["flags"] & SYN and p["flags"] & ACK), None)
     r.update(handshake_status=status, syn_ns=syn_ns, synack_ns=synack_ns,
              ack_ns=ack_ns if status == "complete" else None)
 

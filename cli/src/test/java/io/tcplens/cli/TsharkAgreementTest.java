@@ -66,6 +66,8 @@ class TsharkAgreementTest {
         }
         System.out.printf("tshark agreement in %s: %d of %d sessions equal on all contract fields%n",
                 fixtures, equal, sessions);
+        Files.createDirectories(Path.of("target"));
+        Files.write(Path.of("target", "tshark-differences-" + fixtures.getFileName() + ".txt"), problems);
         assertEquals(List.of(), problems.size() > 80 ? problems.subList(0, 80) : problems,
                 problems.size() + " differences from tshark");
     }

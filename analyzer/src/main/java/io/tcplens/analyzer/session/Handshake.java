@@ -28,6 +28,13 @@ final class Handshake {
 
     boolean complete;
     long ackNs;
+
+    // Wireshark's iRTT (tcp.analysis.initial_rtt): from the most recent SYN without ACK to the
+    // first later segment with ACK and without SYN, from either side, numbers not checked.
+    private boolean sawPureSyn;
+    private long mostRecentSynNs;
+    boolean initialRttSet;
+    long initialRttNs;
     boolean refused;
     long refusedNs;
 
@@ -38,6 +45,13 @@ final class Handshake {
     Event onSegment(Endpoint sender, TcpSegment s, long ts) {
         boolean syn = s.syn();
         boolean ack = s.ackFlag();
+        if (syn && !ack) {
+            sawPureSyn = true;
+            mostRecentSynNs = ts;
+        } else if (!syn && ack && sawPureSyn && !initialRttSet && ts != mostRecentSynNs) {
+            initialRttSet = true;           // a zero delta stays unset, as in Wireshark
+            initialRttNs = ts - mostRecentSynNs;
+        }
         if (syn && !ack) {
             if (synSender == null) {
                 synSender = sender;

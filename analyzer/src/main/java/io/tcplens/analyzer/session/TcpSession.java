@@ -117,9 +117,16 @@ public final class TcpSession {
             sender.sackPermitted |= s.sackPermitted();
             sender.timestamps |= s.hasTimestamps();
         }
+        // base sequence numbers as Wireshark sets them (tcp_analyze_sequence_number): the first
+        // segment of a direction gives its own (ISN, or seq - 1 without SYN); the first ACK also
+        // gives the peer's (ack - 1) if the peer has sent nothing yet
         if (!sender.baseSeqSet) {
             sender.baseSeqSet = true;
             sender.baseSeq = syn ? s.seq() : s.seq() - 1;
+        }
+        if (ack && !receiver.baseSeqSet) {
+            receiver.baseSeqSet = true;
+            receiver.baseSeq = s.ack() - 1;
         }
 
         Handshake.Event hsEvent = handshake.onSegment(sender, s, ts);
@@ -233,7 +240,7 @@ public final class TcpSession {
         Endpoint client = client();
         Endpoint server = client == a ? b : a;
         HandshakeStatus status = handshake.status(client, server);
-        Long rtt = opt(handshake.complete, handshake.ackNs - handshake.synNs);
+        Long rtt = opt(handshake.initialRttSet, handshake.initialRttNs);
         SessionRecord.HandshakeInfo hs = new SessionRecord.HandshakeInfo(status,
                 opt(handshake.synSender != null, handshake.synNs),
                 handshake.synAckValid ? Long.valueOf(handshake.synAckNs)

@@ -201,8 +201,8 @@ public final class TextRenderer implements SessionSink {
                     ? "SYN-ACK      (the SYN was not captured): " + self + " " + state(e.senderState())
                     : "SYN-ACK      does NOT acknowledge the SYN's ISN+1";
             case HANDSHAKE_ACK -> "ACK          handshake complete: " + peer + " accept() returns, "
-                    + peer + " " + state(e.receiverState()) + "; initial RTT "
-                    + Units.duration(r.handshake().rttNs());
+                    + peer + " " + state(e.receiverState())
+                    + (r.handshake().rttNs() != null ? "; initial RTT " + Units.duration(r.handshake().rttNs()) : "");
             case FIRST_DATA -> null;
             case FIN -> "FIN          " + (e.senderState() == TcpState.LAST_ACK
                         ? "close() after the peer's FIN: " + self + " " + state(e.senderState())
