@@ -298,6 +298,9 @@ public final class PacketDecoder {
         if (depth > MAX_TUNNEL_DEPTH) {
             return DecodeResult.NOT_TCP;
         }
+        if (depth > seg.tunnelDepth) {
+            seg.tunnelDepth = depth;      // FabricPath / GRE-TEB / VXLAN inner frame
+        }
         if (p + 14 > end) {
             return DecodeResult.TRUNCATED;
         }
