@@ -44,11 +44,14 @@ public final class PacketDecoder {
     // ---- per-call state (no allocation: plain fields)
     private byte[] b;
     private int end;          // first byte past the captured frame
-    private int wireEnd;      // first byte past the frame as it was on the wire (>= end)
+    private int wireEnd;      // first byte past the frame as it was on the wire (>= end), or NO_LIMIT
+    /** an unknown "reported end": IP lengths are then trusted as they are */
+    private static final int NO_LIMIT = Integer.MAX_VALUE;
     private TcpSegment seg;
 
     /**
-     * Decodes one frame, taking its wire length to be its captured length.
+     * Decodes one frame whose wire length is not known (IP lengths are then trusted as they are, and
+     * an IP length of 0 is taken to run to the end of the captured bytes).
      *
      * @param linkType       LINKTYPE_ number of the frame
      * @param data           frame buffer
@@ -57,15 +60,17 @@ public final class PacketDecoder {
      * @param out            filled when the result is {@link DecodeResult#TCP}
      */
     public DecodeResult decode(int linkType, byte[] data, int offset, int capturedLength, TcpSegment out) {
-        return decode(linkType, data, offset, capturedLength, capturedLength, out);
+        return decode(linkType, data, offset, capturedLength, -1, out);
     }
 
     /**
      * Decodes one frame.
      *
-     * @param wireLength the frame's original length (pcap {@code orig_len}); only used when an IP
-     *                   length field is 0 (TSO, see {@link #ipv4}). Values below capturedLength
-     *                   count as capturedLength.
+     * @param wireLength the frame's original length (pcap {@code orig_len}), or -1 when unknown. Used
+     *                   only where an IP length field cannot be trusted: 0 (TSO, see {@link #ipv4}),
+     *                   or larger than what the frame held on the wire - then, like Wireshark, the
+     *                   datagram is taken to end with the frame ({@link TcpSegment#ipLengthAssumed()}).
+     *                   A snaplen cut never changes a length: only the wire length bounds it.
      */
     public DecodeResult decode(int linkType, byte[] data, int offset, int capturedLength, int wireLength,
                                TcpSegment out) {
@@ -80,7 +85,7 @@ public final class PacketDecoder {
         this.seg = out;
         this.end = (int) Math.min((long) offset + capturedLength, data.length);
         long we = (long) offset + Math.max(capturedLength, wireLength);
-        this.wireEnd = (int) Math.min(we, Integer.MAX_VALUE);
+        this.wireEnd = wireLength < 0 ? NO_LIMIT : (int) Math.min(we, NO_LIMIT);
         try {
             return link(linkType, offset);
         } finally {
@@ -150,11 +155,13 @@ public final class PacketDecoder {
             case LINKTYPE_ARCNET_LINUX:
                 return arcnetLinux(p);
             case LINKTYPE_IPOIB:
-                // RFC 4391 encapsulation header: ethertype (2) + reserved (2)
-                if (p + 4 > end) {
+                // 40 bytes of link-layer addresses (20-byte destination and source IPoIB hardware
+                // addresses), then the RFC 4391 encapsulation header: ethertype (2) + reserved (2);
+                // 44 bytes in all, as tcpdump's print-ipoib.c reads it
+                if (p + 44 > end) {
                     return DecodeResult.TRUNCATED;
                 }
-                return etherType(u16(p), p + 4, 0);
+                return etherType(u16(p + 40), p + 44, 0);
             case LINKTYPE_NFLOG:
                 return nflog(p);
             default:
@@ -269,15 +276,15 @@ public final class PacketDecoder {
             proto = u16(p);
             p += 2;
         }
-        return pppProtocol(proto, p, depth);
+        return pppProtocol(proto, p, wireEnd, depth);
     }
 
-    private DecodeResult pppProtocol(int proto, int p, int depth) {
+    private DecodeResult pppProtocol(int proto, int p, int reportedEnd, int depth) {
         switch (proto) {
             case 0x0021:
-                return ipv4(p, wireEnd, depth);
+                return ipv4(p, reportedEnd, depth);
             case 0x0057:
-                return ipv6(p, wireEnd, depth);
+                return ipv6(p, reportedEnd, depth);
             case 0x0281:
             case 0x0283:
                 return mpls(p, depth);
@@ -290,6 +297,9 @@ public final class PacketDecoder {
     private DecodeResult ethernet(int p, int depth) {
         if (depth > MAX_TUNNEL_DEPTH) {
             return DecodeResult.NOT_TCP;
+        }
+        if (depth > seg.tunnelDepth) {
+            seg.tunnelDepth = depth;      // FabricPath / GRE-TEB / VXLAN inner frame
         }
         if (p + 14 > end) {
             return DecodeResult.TRUNCATED;
@@ -350,7 +360,9 @@ public final class PacketDecoder {
                     if (p + 8 > end) {
                         return DecodeResult.TRUNCATED;
                     }
-                    return pppProtocol(u16(p + 6), p + 8, depth);
+                    // the PPPoE length (PPP protocol + payload) bounds the IP packet like a wire length
+                    int pppoeEnd = (int) Math.min((long) p + 6 + u16(p + 4), wireEnd);
+                    return pppProtocol(u16(p + 6), p + 8, pppoeEnd, depth);
                 }
                 case 0x8903:
                     // Cisco FabricPath: outer DA, SA, 0x8903, FTag/TTL (16 bytes), then a whole Ethernet frame
@@ -430,11 +442,17 @@ public final class PacketDecoder {
         }
         int total = u16(p + 2);
         if (total == 0) {
-            total = Math.max(0, reportedEnd - p);   // TSO: see above
+            total = Math.max(0, (reportedEnd == NO_LIMIT ? end : reportedEnd) - p);   // TSO: see above
             seg.ipLengthAssumed = true;
         }
         if (total < hlen) {
             return DecodeResult.MALFORMED;
+        }
+        if (total > reportedEnd - p && reportedEnd - p >= hlen) {
+            // longer than the frame on the wire: bogus; Wireshark flags "IPv4 total length exceeds
+            // packet length" and dissects what the frame holds - so do we
+            total = reportedEnd - p;
+            seg.ipLengthAssumed = true;
         }
         TcpSegment s = seg;
         s.ipVersion = 4;
@@ -494,7 +512,11 @@ public final class PacketDecoder {
             }
         }
         if (zeroLength && next != 59) {
-            payload = Math.max(0, reportedEnd - q);
+            payload = Math.max(0, (reportedEnd == NO_LIMIT ? end : reportedEnd) - q);
+            s.ipLengthAssumed = true;
+        }
+        if (payload > reportedEnd - q && reportedEnd >= q) {
+            payload = reportedEnd - q;      // longer than the frame on the wire (see ipv4)
             s.ipLengthAssumed = true;
         }
         long payloadEnd = q + payload;

@@ -106,7 +106,7 @@ public final class TcpSegment {
     public int ipId() { return ipId; }
     public boolean moreFragments() { return moreFragments; }
     public int fragmentOffset() { return fragmentOffset; }
-    /** true when the IP length field was 0 and the length was taken from the frame (TSO capture) */
+    /** true when the IP length field was 0 (TSO capture) or longer than the frame on the wire, so the length was taken from the frame */
     public boolean ipLengthAssumed() { return ipLengthAssumed; }
     public boolean jumbogram() { return jumbogram; }
     /** number of encapsulations (IP-in-IP, GRE, VXLAN, FabricPath, GRE/TEB) decoded to reach this segment */
