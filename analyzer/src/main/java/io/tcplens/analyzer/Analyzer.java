@@ -39,7 +39,7 @@ public final class Analyzer {
     /** One captured frame; the bytes are only read during the call. */
     public void onFrame(long timestampNanos, int linkType, int interfaceId,
                         byte[] data, int offset, int capturedLength, int originalLength) {
-        DecodeResult result = decoder.decode(linkType, data, offset, capturedLength, segment);
+        DecodeResult result = decoder.decode(linkType, data, offset, capturedLength, originalLength, segment);
         stats.count(result, linkType);
         if (result == DecodeResult.TCP) {
             tracker.onSegment(segment, timestampNanos);

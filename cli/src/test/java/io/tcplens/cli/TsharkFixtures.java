@@ -55,10 +55,11 @@ final class TsharkFixtures {
         }
     }
 
-    /** tcplens' sessions of a capture, in order of id, with the default reader and settings. */
-    static List<SessionRecord> analyze(Path capture, CaptureFiles.Reader reader) throws CaptureException {
+    /** tcplens' sessions of a capture, in order of id, with the default close linger. */
+    static List<SessionRecord> analyze(Path capture, CaptureFiles.Reader reader, long idleTimeoutNs)
+            throws CaptureException {
         List<SessionRecord> out = new ArrayList<>();
-        Analyzer analyzer = new Analyzer(new InIdOrder(out::add));
+        Analyzer analyzer = new Analyzer(idleTimeoutNs, Analyzer.DEFAULT_CLOSE_LINGER_NS, new InIdOrder(out::add));
         try (PacketSource src = CaptureFiles.open(capture, reader)) {
             src.readAll(analyzer::onFrame);
         }
