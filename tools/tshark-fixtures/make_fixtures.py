@@ -43,6 +43,18 @@ FIN, SYN, RST, ACK = 0x01, 0x02, 0x04, 0x10
 MOD = 1 << 32
 
 
+
+# tcplens' rule for sessions without SYN or SYN-ACK (analyzer ServerPorts.java, kept in step by hand):
+# the system ports and a few registered ports of common services are likely server ports.
+REGISTERED_SERVER_PORTS = {
+    1080, 1194, 1433, 1521, 1883, 2049, 2181, 2379, 3000, 3128, 3306, 3389, 4369, 5000, 5060, 5061,
+    5222, 5432, 5672, 5900, 5984, 6379, 6443, 6633, 6653, 6667, 8000, 8008, 8080, 8081, 8088, 8443,
+    8883, 8888, 9000, 9042, 9090, 9092, 9200, 9300, 9418, 11211, 27017}
+
+
+def likely_server_port(port):
+    return 0 < port < 1024 or port in REGISTERED_SERVER_PORTS
+
 def tshark_cmd(tshark, capture):
     cmd = [tshark, "-n", "-r", capture, "-2", "-T", "fields",
            "-E", "separator=/t", "-E", "header=n", "-E", "quote=n",
@@ -230,7 +242,7 @@ def session_record(sid, pk, notes):
                 break
     if client is None:
         basis = "inferred"
-        if first["sport"] < 1024 and first["dport"] >= 1024:
+        if likely_server_port(first["sport"]) and not likely_server_port(first["dport"]):
             client = (first["dst"], first["dport"])
         else:
             client = a

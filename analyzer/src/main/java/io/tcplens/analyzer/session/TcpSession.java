@@ -225,8 +225,8 @@ public final class TcpSession {
         if (handshake.firstSynAckSender != null) {
             return handshake.firstSynAckSender == a ? b : a;
         }
-        // inferred: the first packet's sender, unless it came from a well-known port to a high one
-        return a.port < 1024 && b.port >= 1024 ? b : a;
+        // inferred: the first packet's sender, unless only the sender's port is a likely server port
+        return ServerPorts.likely(a.port) && !ServerPorts.likely(b.port) ? b : a;
     }
 
     ClientBasis clientBasis() {

@@ -272,6 +272,18 @@ class SessionTrackerTest {
     }
 
     @Test
+    void midstreamSessionOnARegisteredServicePortAndOnTwoHighPorts() {
+        SessionRecord https = new Trace()
+                .at(0, io.tcplens.analyzer.testing.Frames.tcp("10.0.0.2", 8443, "10.0.0.1", 50000).seq(1).ack(1))
+                .only();
+        assertEquals(50000, https.clientPort());   // 8443 is a likely server port, 50000 is not
+        SessionRecord high = new Trace()
+                .at(0, io.tcplens.analyzer.testing.Frames.tcp("10.0.0.2", 40001, "10.0.0.1", 50000).seq(1).ack(1))
+                .only();
+        assertEquals(40001, high.clientPort());    // neither is: the first packet's sender
+    }
+
+    @Test
     void synAckWithoutSynMakesItsReceiverTheClient() {
         SessionRecord r = new Trace()
                 .at(0, s2c().syn().seq(ISN_S).ack(ISN_C + 1))
