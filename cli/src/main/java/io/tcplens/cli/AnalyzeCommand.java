@@ -13,6 +13,7 @@ import io.tcplens.cli.render.PacketTable;
 import io.tcplens.cli.render.RunTotals;
 import io.tcplens.cli.render.SessionSink;
 import io.tcplens.cli.render.TextRenderer;
+import io.tcplens.cli.render.Units;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -78,9 +79,9 @@ final class AnalyzeCommand implements Callable<Integer> {
             default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "unknown --reader '" + reader + "': use builtin or libpcap");
         };
-        if (!(idleTimeout > 0) || !(closeLinger >= 0)) {
+        if (!(seconds(idleTimeout) > 0) || !(closeLinger >= 0)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--idle-timeout must be > 0 and --close-linger >= 0 seconds");
+                    "--idle-timeout must be at least 1 ns (1e-9) and --close-linger >= 0 seconds");
         }
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
@@ -127,8 +128,9 @@ final class AnalyzeCommand implements Callable<Integer> {
                         st.unsupportedLinkTypes(), warnings));
             }
             if (session != null && !found[0]) {
+                long n = analyzer.sessions().sessions();
                 throw new UserError(ExitCode.USAGE, "no session " + session + ": the input has "
-                        + analyzer.sessions().sessions() + " sessions (ids 0.." + (analyzer.sessions().sessions() - 1) + ")");
+                        + Units.plural(n, "session", "sessions") + (n > 0 ? " (ids 0.." + (n - 1) + ")" : ""));
             }
             out.commit();
             for (int lt : st.unsupportedLinkTypes()) {
@@ -145,6 +147,6 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
 
     private static long seconds(double s) {
-        return Math.round(s * 1e9);
+        return Math.round(Math.min(s, 9.2e9) * 1e9); // at most ~292 years, within a long of ns
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.tcplens.capture.LibpcapFileReader;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -677,12 +676,9 @@ class AnalyzeCommandTest {
         assertTrue(r.err().startsWith("tcplens: warning: ") && r.err().contains("truncated"), r.err());
     }
 
-    // ------------------------------------------------------------------ bugs found (main code not changed here)
+    // ------------------------------------------------------------------ regressions of bugs found by these tests
 
     @Test
-    @Disabled("BUG AnalyzeCommand.java:81/148: --idle-timeout 1e-12 passes the '> 0' check on the double, but "
-            + "seconds() rounds it to 0 ns and SessionTracker's constructor throws IllegalArgumentException: "
-            + "exit 1 'internal error' instead of exit 2")
     void tinyIdleTimeoutIsAUsageError() {
         for (String v : List.of("1e-12", "4e-10")) { // 0.001 ns and 0.4 ns both round to 0 ns
             Run r = run("analyze", "--idle-timeout", v, sample("refused.pcap"));
@@ -693,8 +689,6 @@ class AnalyzeCommandTest {
     }
 
     @Test
-    @Disabled("BUG AnalyzeCommand.java:130-131: the 'no session' message says '1 sessions' and, for an input without "
-            + "sessions, 'the input has 0 sessions (ids 0..-1)'")
     void unknownSessionMessageCountsInEnglish() throws IOException {
         Run one = run("analyze", "--session", "99", sample("half-close.pcap"));
         assertFalse(one.err().contains("1 sessions"), one.err());
@@ -706,9 +700,6 @@ class AnalyzeCommandTest {
     }
 
     @Test
-    @Disabled("BUG cli packaging: slf4j-simple logs pcap4j's INFO messages ('[main] INFO org.pcap4j.core.PcapHandle - "
-            + "Closed.', 'Pcap4J successfully loaded a native pcap library ...') to System.err on every --reader "
-            + "libpcap run, so a successful run is not silent and an error is not 'one line on stderr'")
     void libpcapReaderWritesNothingElseToStderr() {
         Assumptions.assumeTrue(LibpcapFileReader.isAvailable(), "libpcap not installed");
         PrintStream saved = System.err;
