@@ -1,6 +1,7 @@
 package io.tcplens.analyzer;
 
 import io.tcplens.analyzer.decode.DecodeResult;
+import io.tcplens.analyzer.decode.Ipv4Reassembler;
 import io.tcplens.analyzer.decode.PacketDecoder;
 import io.tcplens.analyzer.decode.TcpSegment;
 import io.tcplens.analyzer.session.PacketListener;
@@ -22,6 +23,7 @@ public final class Analyzer {
     private final PacketDecoder decoder = new PacketDecoder();
     private final TcpSegment segment = new TcpSegment();
     private final DecodeStats stats = new DecodeStats();
+    private final Ipv4Reassembler reassembler = new Ipv4Reassembler();
     private final SessionTracker tracker;
 
     public Analyzer(SessionListener listener) {
@@ -40,6 +42,14 @@ public final class Analyzer {
     public void onFrame(long timestampNanos, int linkType, int interfaceId,
                         byte[] data, int offset, int capturedLength, int originalLength) {
         DecodeResult result = decoder.decode(linkType, data, offset, capturedLength, originalLength, segment);
+        if ((result == DecodeResult.TCP || result == DecodeResult.FRAGMENT) && segment.ipVersion() == 4
+                && (segment.moreFragments() || segment.fragmentOffset() != 0)
+                && Ipv4Reassembler.wanted(data, segment.ipOffset(), offset + capturedLength)) {
+            // a fragment: its TCP segment counts once, when the datagram is complete (as in Wireshark)
+            int whole = reassembler.offer(data, segment.ipOffset(), offset + capturedLength, timestampNanos);
+            result = whole < 0 ? DecodeResult.FRAGMENT
+                    : decoder.decode(PacketDecoder.LINKTYPE_IPV4, reassembler.datagram(), 0, whole, whole, segment);
+        }
         stats.count(result, linkType);
         if (result == DecodeResult.TCP) {
             tracker.onSegment(segment, timestampNanos);

@@ -28,8 +28,6 @@ class TsharkAgreementTest {
 
     /** capture (fixture name) → why tcplens differs from tshark there, on purpose (see the README) */
     static final Map<String, String> KNOWN = new TreeMap<>(Map.of(
-            "zeek__ipv4__fragmented-syn.pcap",
-            "tshark reassembles IPv4 fragments; tcplens does not, so a SYN split across fragments is not seen",
             "tcpdump__timestamp_invalid_nano.pcap",
             "record nanoseconds >= 1e9: tshark reads 0x80000000 as negative, tcplens as unsigned (pcap spec)",
             "tcpdump__rpki-rtr-oobr.pcap",
