@@ -22,7 +22,32 @@ public record SessionRecord(
         DataInfo data,
         TcpState clientState, TcpState serverState,
         EndReason endReason,
+        ZeekInfo zeek,
+        Anomalies anomalies,
         List<TimelineEvent> timeline) {
+
+    /**
+     * Zeek's {@code conn.log} view: {@code conn_state}, {@code history}, and which of our roles
+     * Zeek calls the originator ({@code id.orig_h}).
+     */
+    public record ZeekInfo(String connState, String history, Role originator) {
+    }
+
+    /** Packets showing each {@link Anomaly}, per direction (only anomalies seen are present). */
+    public record Anomalies(java.util.Map<Anomaly, Long> c2s, java.util.Map<Anomaly, Long> s2c) {
+
+        public long c2s(Anomaly a) {
+            return c2s.getOrDefault(a, 0L);
+        }
+
+        public long s2c(Anomaly a) {
+            return s2c.getOrDefault(a, 0L);
+        }
+
+        public long total(Anomaly a) {
+            return c2s(a) + s2c(a);
+        }
+    }
 
     /**
      * @param synRetries   SYNs after the first with the same ISN

@@ -27,6 +27,9 @@ public final class TcpSession {
     long lastSeenNs;
 
     final Handshake handshake = new Handshake();
+    final SequenceAnalysis analysis = new SequenceAnalysis();
+    final ZeekConn zeek = new ZeekConn();
+    private int lastAnomalies;
 
     Endpoint firstCloser;
     CloseKind firstCloseKind = CloseKind.NONE;
@@ -129,6 +132,8 @@ public final class TcpSession {
             receiver.baseSeq = s.ack() - 1;
         }
 
+        lastAnomalies = analysis.onSegment(fromA, s, ts);
+        zeek.onSegment(fromA, s, ts);
         Handshake.Event hsEvent = handshake.onSegment(sender, s, ts);
         boolean completesHandshake = hsEvent == Handshake.Event.COMPLETING_ACK;
 
@@ -207,6 +212,11 @@ public final class TcpSession {
         }
     }
 
+    /** The {@link Anomaly} bits of the packet just applied (for per-packet views). */
+    public int lastAnomalies() {
+        return lastAnomalies;
+    }
+
     /** Relative sequence number of a segment sent by a ({@code fromA}) or b. */
     public long relativeSeq(boolean fromA, int seq) {
         return (fromA ? a : b).relativeSeq(seq);
@@ -265,6 +275,11 @@ public final class TcpSession {
             timeline.add(new TimelineEvent(p.ts, roleOf(p.sender, client), p.step, p.senderState,
                     p.receiverState, p.relSeq, p.relAck, p.length));
         }
+        boolean clientIsA = client == a;
+        SessionRecord.ZeekInfo zeekInfo = new SessionRecord.ZeekInfo(zeek.connState(), zeek.history(),
+                zeek.originatorIsA() == clientIsA ? Role.CLIENT : Role.SERVER);
+        SessionRecord.Anomalies anomalies = new SessionRecord.Anomalies(
+                anomalyCounts(clientIsA), anomalyCounts(!clientIsA));
         EndReason reason = firstResetter != null ? EndReason.RESET
                 : client.finAcked && server.finAcked ? EndReason.CLOSED : trigger;
         return new SessionRecord(id, ipVersion,
@@ -274,7 +289,18 @@ public final class TcpSession {
                 client.packets, server.packets, client.payloadBytes, server.payloadBytes,
                 client.synPackets + server.synPackets, client.synAckPackets + server.synAckPackets,
                 client.finPackets, server.finPackets, client.rstPackets, server.rstPackets,
-                hs, close, data, client.state, server.state, reason, List.copyOf(timeline));
+                hs, close, data, client.state, server.state, reason, zeekInfo, anomalies, List.copyOf(timeline));
+    }
+
+    private java.util.Map<Anomaly, Long> anomalyCounts(boolean fromA) {
+        java.util.EnumMap<Anomaly, Long> m = new java.util.EnumMap<>(Anomaly.class);
+        for (Anomaly an : Anomaly.values()) {
+            long n = analysis.count(fromA, an);
+            if (n > 0) {
+                m.put(an, n);
+            }
+        }
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     /** a nullable time: present only when {@code known} */
