@@ -3,6 +3,7 @@ package io.tcplens.analyzer;
 import io.tcplens.analyzer.decode.DecodeResult;
 import io.tcplens.analyzer.decode.Ipv4Reassembler;
 import io.tcplens.analyzer.decode.PacketDecoder;
+import io.tcplens.analyzer.decode.TcpChecksum;
 import io.tcplens.analyzer.decode.TcpSegment;
 import io.tcplens.analyzer.session.PacketListener;
 import io.tcplens.analyzer.session.SessionListener;
@@ -25,6 +26,7 @@ public final class Analyzer {
     private final DecodeStats stats = new DecodeStats();
     private final Ipv4Reassembler reassembler = new Ipv4Reassembler();
     private final SessionTracker tracker;
+    private boolean verifyChecksums;
 
     public Analyzer(SessionListener listener) {
         this(DEFAULT_IDLE_TIMEOUT_NS, DEFAULT_CLOSE_LINGER_NS, listener);
@@ -34,6 +36,11 @@ public final class Analyzer {
         this.tracker = new SessionTracker(idleTimeoutNs, closeLingerNs, listener);
     }
 
+    /** Verify TCP checksums and count bad ones per endpoint (off by default: offload makes them wrong). */
+    public void setVerifyChecksums(boolean verify) {
+        this.verifyChecksums = verify;
+    }
+
     public void setPacketListener(PacketListener packetListener) {
         tracker.setPacketListener(packetListener);
     }
@@ -41,17 +48,22 @@ public final class Analyzer {
     /** One captured frame; the bytes are only read during the call. */
     public void onFrame(long timestampNanos, int linkType, int interfaceId,
                         byte[] data, int offset, int capturedLength, int originalLength) {
+        byte[] bytes = data;
         DecodeResult result = decoder.decode(linkType, data, offset, capturedLength, originalLength, segment);
         if ((result == DecodeResult.TCP || result == DecodeResult.FRAGMENT) && segment.ipVersion() == 4
                 && (segment.moreFragments() || segment.fragmentOffset() != 0)
                 && Ipv4Reassembler.wanted(data, segment.ipOffset(), offset + capturedLength)) {
             // a fragment: its TCP segment counts once, when the datagram is complete (as in Wireshark)
             int whole = reassembler.offer(data, segment.ipOffset(), offset + capturedLength, timestampNanos);
+            bytes = reassembler.datagram();
             result = whole < 0 ? DecodeResult.FRAGMENT
-                    : decoder.decode(PacketDecoder.LINKTYPE_IPV4, reassembler.datagram(), 0, whole, whole, segment);
+                    : decoder.decode(PacketDecoder.LINKTYPE_IPV4, bytes, 0, whole, whole, segment);
         }
         stats.count(result, linkType);
         if (result == DecodeResult.TCP) {
+            if (verifyChecksums) {
+                segment.checksumStatus(TcpChecksum.verify(bytes, segment));
+            }
             tracker.onSegment(segment, timestampNanos);
         }
     }

@@ -31,7 +31,10 @@ class TsharkAgreementTest {
             "tcpdump__timestamp_invalid_nano.pcap",
             "record nanoseconds >= 1e9: tshark reads 0x80000000 as negative, tcplens as unsigned (pcap spec)",
             "tcpdump__rpki-rtr-oobr.pcap",
-            "malformed: tshark stops before tcp.len; tcplens counts the 10 payload bytes the wire length gives"));
+            "malformed: tshark stops before tcp.len; tcplens counts the 10 payload bytes the wire length gives",
+            "zeek__ftp__ipv6.pcap completeness",
+            "FTP data connections: Wireshark's FTP dissector creates the conversation before the SYN, so "
+                    + "tshark never sets the SYN bit (30, not 31); tcplens does not dissect FTP"));
 
     /**
      * Captures where the same 4-tuple is quiet for longer than the 300 s idle timeout: tcplens
@@ -72,7 +75,10 @@ class TsharkAgreementTest {
             equal += expected.size() - (int) here.stream().map(l -> l.split(" ")[0]).distinct().count();
             if (!here.isEmpty() && !KNOWN.containsKey(name)) {
                 for (String l : here) {
-                    problems.add(name + " " + l);
+                    String field = l.split(" ")[1].replace(":", "");
+                    if (!KNOWN.containsKey(name + " " + field)) {
+                        problems.add(name + " " + l);
+                    }
                 }
             }
         }

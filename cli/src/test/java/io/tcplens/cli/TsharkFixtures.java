@@ -28,7 +28,7 @@ final class TsharkFixtures {
             "server_port", "client_basis", "start_ns", "end_ns", "packets_c2s", "packets_s2c", "bytes_c2s",
             "bytes_s2c", "syn_packets", "synack_packets", "fin_c2s", "fin_s2c", "rst_c2s", "rst_s2c",
             "handshake_status", "syn_ns", "synack_ns", "ack_ns", "rtt_ns", "close_initiator", "close_kind",
-            "close_complete");
+            "close_complete", "completeness");
 
     private TsharkFixtures() {
     }
@@ -97,6 +97,7 @@ final class TsharkFixtures {
         m.put("close_initiator", r.close().initiator() == null ? "" : r.close().initiator().jsonName());
         m.put("close_kind", r.close().kind().jsonName());
         m.put("close_complete", Boolean.toString(r.close().complete()));
+        m.put("completeness", Integer.toString(r.completeness()));
         return m;
     }
 

@@ -67,6 +67,7 @@ public final class TcpSegment {
     boolean optionsTruncated;
 
     void clear() {
+        checksumStatus = CHECKSUM_UNKNOWN;
         ipVersion = 0;
         srcHi = srcLo = dstHi = dstLo = 0;
         ipOffset = tcpOffset = 0;
@@ -158,4 +159,15 @@ public final class TcpSegment {
     public int segmentLength() {
         return payloadLength + ((flags & SYN) != 0 ? 1 : 0) + ((flags & FIN) != 0 ? 1 : 0);
     }
+
+    // ---- TCP checksum, when the caller verifies it (see TcpChecksum); the decoder leaves it unknown
+    public static final int CHECKSUM_UNKNOWN = 0;
+    public static final int CHECKSUM_GOOD = 1;
+    public static final int CHECKSUM_BAD = 2;
+    int checksumStatus;
+
+    public int checksumStatus() { return checksumStatus; }
+
+    /** Set by whoever verified the checksum ({@link TcpChecksum}). */
+    public void checksumStatus(int status) { checksumStatus = status; }
 }

@@ -45,6 +45,33 @@ public final class Endpoint {
 
     TcpState state = TcpState.CLOSED;
 
+    // sequence space this endpoint's data has covered: unique payload bytes (RFC 9293 §3.4)
+    boolean dataSeqSet;
+    int dataStart;       // ISN + 1, or the first seq seen without SYN
+    int maxSeqEnd;       // highest seq + length sent so far (mod 2^32)
+
+    // RTT samples from this endpoint's data and the peer's ACK, one timed segment at a time and
+    // never a retransmitted one (Karn's algorithm, RFC 6298 §3)
+    boolean timing;
+    int timedSeqEnd;
+    long timedSentNs;
+    long rttSamples;
+    long rttMinNs = Long.MAX_VALUE;
+    long rttMaxNs;
+    long rttSumNs;
+
+    // receive window this endpoint advertises (RFC 7323 §2: scaled except in SYNs)
+    int lastWindow = -1;
+    boolean lastWindowInSyn;
+    long zeroWindowEpisodes;
+    long zeroWindowSinceNs = -1;
+    long zeroWindowTotalNs;
+
+    /** segments longer than the MSS the peer announced (GRO/TSO on the capturing host) */
+    long oversizeSegments;
+    /** segments whose TCP checksum was wrong, when checksums are verified */
+    long badChecksums;
+
     Endpoint(long addrHi, long addrLo, int port) {
         this.addrHi = addrHi;
         this.addrLo = addrLo;

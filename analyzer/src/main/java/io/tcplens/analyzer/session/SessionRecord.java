@@ -24,7 +24,34 @@ public record SessionRecord(
         EndReason endReason,
         ZeekInfo zeek,
         Anomalies anomalies,
+        int completeness,
+        EndpointInfo clientInfo,
+        EndpointInfo serverInfo,
         List<TimelineEvent> timeline) {
+
+    /**
+     * What one endpoint sent and what was measured about it.
+     *
+     * @param mss              MSS option from its SYN or SYN-ACK (-1 when absent)
+     * @param windowScale      window-scale option from its SYN or SYN-ACK (-1 when absent)
+     * @param lastWindow        the last receive window it advertised, scaled when both SYNs carried
+     *                          the window-scale option (RFC 7323), -1 when unknown
+     * @param uniqueBytes       payload bytes by sequence numbers: the sequence space its data covered,
+     *                          each byte once however often it was retransmitted
+     * @param dataSegments      segments carrying payload
+     * @param rttSamples        RTT samples: its data segment to the peer's ACK covering it, seen at the
+     *                          capture point, retransmitted segments skipped (Karn's algorithm)
+     * @param zeroWindowEpisodes times it advertised a zero window; {@code zeroWindowNs} how long in all
+     * @param oversizeSegments  segments longer than the MSS the peer announced (GRO/TSO captures)
+     * @param badChecksums      segments with a wrong TCP checksum (only with checksum verification)
+     * @param finalState        its RFC 9293 state when last seen
+     */
+    public record EndpointInfo(int mss, int windowScale, boolean sackPermitted, boolean timestamps,
+                               long lastWindow, long uniqueBytes, long dataSegments,
+                               long rttSamples, Long rttMinNs, Long rttMeanNs, Long rttMaxNs,
+                               long zeroWindowEpisodes, long zeroWindowNs, long oversizeSegments,
+                               long badChecksums, TcpState finalState) {
+    }
 
     /**
      * Zeek's {@code conn.log} view: {@code conn_state}, {@code history}, and which of our roles
@@ -74,6 +101,10 @@ public record SessionRecord(
 
     public Outcome outcome() {
         return Outcome.of(this);
+    }
+
+    public Diagnosis diagnosis() {
+        return Diagnosis.of(this);
     }
 
     public long durationNs() {

@@ -31,6 +31,11 @@ public final class TcpSession {
     final ZeekConn zeek = new ZeekConn();
     private int lastAnomalies;
 
+    // Wireshark's tcp.completeness (1 SYN, 2 SYN-ACK, 4 ACK, 8 DATA, 16 FIN, 32 RST): see completeness()
+    private int creatorBits;
+    private int packetBits;
+    private long packets;
+
     Endpoint firstCloser;
     CloseKind firstCloseKind = CloseKind.NONE;
     boolean simultaneousClose;
@@ -132,8 +137,18 @@ public final class TcpSession {
             receiver.baseSeq = s.ack() - 1;
         }
 
+        trackCompleteness(syn, ack, fin, rst, payload);
         lastAnomalies = analysis.onSegment(fromA, s, ts);
         zeek.onSegment(fromA, s, ts);
+        trackSender(sender, receiver, s, syn, rst, payload, ts);
+        if (ack && receiver.timing && SeqNum.geq(s.ack(), receiver.timedSeqEnd)) {
+            long rtt = ts - receiver.timedSentNs;
+            receiver.timing = false;
+            receiver.rttSamples++;
+            receiver.rttSumNs += rtt;
+            receiver.rttMinNs = Math.min(receiver.rttMinNs, rtt);
+            receiver.rttMaxNs = Math.max(receiver.rttMaxNs, rtt);
+        }
         Handshake.Event hsEvent = handshake.onSegment(sender, s, ts);
         boolean completesHandshake = hsEvent == Handshake.Event.COMPLETING_ACK;
 
@@ -202,6 +217,103 @@ public final class TcpSession {
             return Phase.CLOSE;
         }
         return Phase.DATA;
+    }
+
+    /** Per-sender measurements: sequence space covered, RTT timing, window, segment sizes. */
+    private static void trackSender(Endpoint sender, Endpoint receiver, TcpSegment s, boolean syn, boolean rst,
+                                    int payload, long ts) {
+        int seqStart = s.seq() + (syn ? 1 : 0);
+        int seqEnd = seqStart + payload;
+        if (!sender.dataSeqSet && (syn || payload > 0)) {
+            sender.dataSeqSet = true;
+            sender.dataStart = seqStart;
+            sender.maxSeqEnd = seqStart;
+        }
+        if (payload > 0) {
+            boolean retransmitted = SeqNum.lt(seqStart, sender.maxSeqEnd);
+            if (retransmitted) {
+                if (sender.timing && SeqNum.lt(seqStart, sender.timedSeqEnd)) {
+                    sender.timing = false;      // Karn: an ACK could be for either copy
+                }
+            } else if (!sender.timing) {
+                sender.timing = true;
+                sender.timedSeqEnd = seqEnd;
+                sender.timedSentNs = ts;
+            }
+            if (SeqNum.gt(seqEnd, sender.maxSeqEnd)) {
+                sender.maxSeqEnd = seqEnd;
+            }
+            if (receiver.mss > 0 && payload > receiver.mss) {
+                sender.oversizeSegments++;
+            }
+        }
+        if (s.checksumStatus() == TcpSegment.CHECKSUM_BAD) {
+            sender.badChecksums++;
+        }
+        if (!rst) {
+            int w = s.window();
+            sender.lastWindow = w;
+            sender.lastWindowInSyn = syn;
+            if (w == 0 && !syn) {
+                if (sender.zeroWindowSinceNs < 0) {
+                    sender.zeroWindowSinceNs = ts;
+                    sender.zeroWindowEpisodes++;
+                }
+            } else if (sender.zeroWindowSinceNs >= 0) {
+                sender.zeroWindowTotalNs += ts - sender.zeroWindowSinceNs;
+                sender.zeroWindowSinceNs = -1;
+            }
+        }
+    }
+
+    /** what an endpoint sent and measured, for the record */
+    private SessionRecord.EndpointInfo endpointInfo(Endpoint e, Endpoint peer) {
+        long scaled = -1;
+        if (e.lastWindow >= 0) {
+            boolean scaling = e.windowScale >= 0 && peer.windowScale >= 0 && !e.lastWindowInSyn;
+            scaled = scaling ? (long) e.lastWindow << Math.min(e.windowScale, 14) : e.lastWindow; // RFC 7323 §2.3: at most 14
+        }
+        long zeroWindowNs = e.zeroWindowTotalNs + (e.zeroWindowSinceNs >= 0 ? endNs - e.zeroWindowSinceNs : 0);
+        return new SessionRecord.EndpointInfo(
+                e.mss, e.windowScale, e.sackPermitted, e.timestamps,
+                scaled, e.dataSeqSet ? SeqNum.relative(e.maxSeqEnd, e.dataStart) : 0,
+                e.dataPackets,
+                e.rttSamples, e.rttSamples > 0 ? e.rttMinNs : null,
+                e.rttSamples > 0 ? e.rttSumNs / e.rttSamples : null, e.rttSamples > 0 ? e.rttMaxNs : null,
+                e.zeroWindowEpisodes, zeroWindowNs, e.oversizeSegments, e.badChecksums,
+                e.state);
+    }
+
+    /**
+     * Wireshark 4.0 {@code dissect_tcp()}: the packet that creates the conversation adds SYN (and DATA
+     * when that SYN carries payload); every packet adds SYN-ACK, ACK or DATA (ACK without SYN, with or
+     * without payload), FIN (FIN with ACK) and RST. tshark's two-pass output shows the first packet's
+     * own bits too, except in a one-packet stream (tools/tshark-fixtures/WIRESHARK-RULES.md (c)).
+     */
+    private void trackCompleteness(boolean syn, boolean ack, boolean fin, boolean rst, int payload) {
+        if (packets++ == 0 && syn && !ack) {
+            creatorBits = 1 | (payload > 0 ? 8 : 0);
+        }
+        int bits = 0;
+        if (syn && ack) {
+            bits |= 2;
+        }
+        if (ack && !syn) {
+            bits |= payload > 0 ? 8 : 4;
+        }
+        if (fin && ack) {
+            bits |= 16;
+        }
+        if (rst) {
+            bits |= 32;
+        }
+        packetBits |= bits;
+    }
+
+
+    /** Wireshark's {@code tcp.completeness} for this session, as tshark -2 shows it on the last packet. */
+    int completeness() {
+        return packets <= 1 ? creatorBits : creatorBits | packetBits;
     }
 
     private void addStep(long ts, Endpoint sender, Step step, TcpSegment s, Endpoint receiver) {
@@ -289,7 +401,8 @@ public final class TcpSession {
                 client.packets, server.packets, client.payloadBytes, server.payloadBytes,
                 client.synPackets + server.synPackets, client.synAckPackets + server.synAckPackets,
                 client.finPackets, server.finPackets, client.rstPackets, server.rstPackets,
-                hs, close, data, client.state, server.state, reason, zeekInfo, anomalies, List.copyOf(timeline));
+                hs, close, data, client.state, server.state, reason, zeekInfo, anomalies, completeness(),
+                endpointInfo(client, server), endpointInfo(server, client), List.copyOf(timeline));
     }
 
     private java.util.Map<Anomaly, Long> anomalyCounts(boolean fromA) {

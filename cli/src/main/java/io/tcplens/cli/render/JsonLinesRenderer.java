@@ -2,11 +2,14 @@ package io.tcplens.cli.render;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.tcplens.analyzer.session.Anomaly;
+import io.tcplens.analyzer.session.Diagnosis;
 import io.tcplens.analyzer.session.Role;
 import io.tcplens.analyzer.session.SessionRecord;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.util.Map;
 
 /**
  * One JSON object per session, one per line, in order of id: the public contract of DESIGN §3
@@ -52,6 +55,15 @@ public final class JsonLinesRenderer implements SessionSink {
         json.writeStringField("end_reason", r.endReason().jsonName());
         json.writeStringField("client_state", r.clientState().rfcName());
         json.writeStringField("server_state", r.serverState().rfcName());
+        json.writeNumberField("completeness", r.completeness());
+        json.writeStringField("conn_state", r.zeek().connState());
+        json.writeStringField("history", r.zeek().history());
+        json.writeStringField("zeek_originator", r.zeek().originator().jsonName());
+        Diagnosis d = r.diagnosis();
+        json.writeObjectFieldStart("diagnosis");
+        json.writeStringField("code", d.code());
+        json.writeStringField("text", d.text());
+        json.writeEndObject();
 
         SessionRecord.HandshakeInfo hs = r.handshake();
         json.writeObjectFieldStart("handshake");
@@ -77,9 +89,58 @@ public final class JsonLinesRenderer implements SessionSink {
         nullableNumber("reset_ns", c.resetNs());
         json.writeEndObject();
 
+        json.writeObjectFieldStart("anomalies");
+        anomalies("c2s", r.anomalies().c2s());
+        anomalies("s2c", r.anomalies().s2c());
+        json.writeEndObject();
+
+        endpoint("client", r.clientInfo());
+        endpoint("server", r.serverInfo());
+
         json.writeEndObject();
         json.flush();
         out.write('\n');
+    }
+
+    private void anomalies(String name, Map<Anomaly, Long> counts) throws IOException {
+        json.writeObjectFieldStart(name);
+        for (Anomaly a : Anomaly.values()) {
+            json.writeNumberField(a.jsonName(), counts.getOrDefault(a, 0L));
+        }
+        json.writeEndObject();
+    }
+
+    private void endpoint(String name, SessionRecord.EndpointInfo e) throws IOException {
+        json.writeObjectFieldStart(name);
+        optionalInt("mss", e.mss());
+        optionalInt("window_scale", e.windowScale());
+        json.writeBooleanField("sack_permitted", e.sackPermitted());
+        json.writeBooleanField("timestamps", e.timestamps());
+        if (e.lastWindow() < 0) {
+            json.writeNullField("last_window");
+        } else {
+            json.writeNumberField("last_window", e.lastWindow());
+        }
+        json.writeNumberField("unique_bytes", e.uniqueBytes());
+        json.writeNumberField("data_segments", e.dataSegments());
+        json.writeNumberField("rtt_samples", e.rttSamples());
+        nullableNumber("rtt_min_ns", e.rttMinNs());
+        nullableNumber("rtt_mean_ns", e.rttMeanNs());
+        nullableNumber("rtt_max_ns", e.rttMaxNs());
+        json.writeNumberField("zero_window_episodes", e.zeroWindowEpisodes());
+        json.writeNumberField("zero_window_ns", e.zeroWindowNs());
+        json.writeNumberField("oversize_segments", e.oversizeSegments());
+        json.writeNumberField("bad_checksums", e.badChecksums());
+        json.writeStringField("final_state", e.finalState().rfcName());
+        json.writeEndObject();
+    }
+
+    private void optionalInt(String name, int v) throws IOException {
+        if (v < 0) {
+            json.writeNullField(name);
+        } else {
+            json.writeNumberField(name, v);
+        }
     }
 
     private void nullableNumber(String name, Long v) throws IOException {
