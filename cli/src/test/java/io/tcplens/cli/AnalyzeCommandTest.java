@@ -194,6 +194,9 @@ class AnalyzeCommandTest {
         Run r = run("analyze", "--brief", sample("mixed.pcap"));
         assertEquals(0, r.code(), r.err());
         List<String> expected = new ArrayList<>(MIXED_HEADERS);
+        expected.add("verdicts:");
+        expected.add("       5  ok");
+        expected.add("       1  reset_by_server      #2");
         expected.add(MIXED_FOOTER);
         expected.add("64 frames read: 64 TCP, 0 other");
         assertEquals(expected, r.outLines());
@@ -207,6 +210,9 @@ class AnalyzeCommandTest {
         assertEquals(List.of(
                 "#0  127.0.0.1:54800 → 127.0.0.1:9003  IPv4  11 µs  2 pkts  0 B  refused: SYN answered by RST",
                 "#1  127.0.0.1:30007 → 127.0.0.1:9007  IPv4  2.047 s  3 pkts  0 B  no answer: 3 SYNs in 2.047 s",
+                "verdicts:",
+                "       1  no_answer            #1",
+                "       1  port_closed          #0",
                 "2 sessions: 1 refused, 1 no answer",
                 "5 frames read: 5 TCP, 0 other"), r.outLines());
     }
@@ -611,6 +617,8 @@ class AnalyzeCommandTest {
         // only frame 1 (the SYN) is left: one SYN, no answer within the capture
         assertEquals(List.of(
                 "#0  127.0.0.1:54800 → 127.0.0.1:9003  IPv4  0 µs  1 pkt  0 B  no answer: 1 SYN in 0 µs",
+                "verdicts:",
+                "       1  no_answer            #0",
                 "1 session: 1 no answer",
                 "1 frame read: 1 TCP, 0 other"), Files.readAllLines(file));
     }

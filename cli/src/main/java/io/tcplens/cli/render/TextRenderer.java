@@ -1,5 +1,6 @@
 package io.tcplens.cli.render;
 
+import io.tcplens.analyzer.session.Anomaly;
 import io.tcplens.analyzer.session.HandshakeStatus;
 import io.tcplens.analyzer.session.Outcome;
 import io.tcplens.analyzer.session.Role;
@@ -10,8 +11,10 @@ import io.tcplens.analyzer.session.TimelineEvent;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -29,6 +32,7 @@ public final class TextRenderer implements SessionSink {
     private long serverClosedFirst;
     private long handshakeNotSeen;
     private long sessions;
+    private final Map<String, List<Long>> byVerdict = new TreeMap<>();
 
     /** @param timeline false for header lines only */
     public TextRenderer(Writer out, boolean timeline) {
@@ -51,6 +55,7 @@ public final class TextRenderer implements SessionSink {
         if (r.handshake().status() == HandshakeStatus.NOT_SEEN) {
             handshakeNotSeen++;
         }
+        byVerdict.computeIfAbsent(r.diagnosis().code(), k -> new ArrayList<>()).add(r.id());
         out.write(header(r));
         out.write('\n');
         if (timeline) {
@@ -144,6 +149,72 @@ public final class TextRenderer implements SessionSink {
                 && hs.status() != HandshakeStatus.REFUSED && hs.status() != HandshakeStatus.NO_ANSWER) {
             line("  close      not seen: no FIN or RST in the capture");
         }
+        if (r.packetsS2c() > 0 || r.bytes() > 0) {
+            line("  client     " + endpointSummary(r.clientInfo()));
+            line("  server     " + endpointSummary(r.serverInfo()));
+        }
+        String c2s = anomalies(r.anomalies().c2s());
+        String s2c = anomalies(r.anomalies().s2c());
+        if (!c2s.isEmpty()) {
+            line("  anomalies  client → server: " + c2s);
+        }
+        if (!s2c.isEmpty()) {
+            line("  anomalies  server → client: " + s2c);
+        }
+        line("  verdict    " + r.diagnosis().text() + "   [" + r.diagnosis().code() + "; Zeek " + r.zeek().connState()
+                + (r.zeek().history().isEmpty() ? "" : " " + r.zeek().history()) + "]");
+    }
+
+    /** "MSS 1460, wscale 7, SACK, TS; window 64 kB; RTT 20–30 µs, mean 25 µs (3 samples); 303 B unique" */
+    static String endpointSummary(SessionRecord.EndpointInfo e) {
+        StringBuilder sb = new StringBuilder();
+        List<String> opts = new ArrayList<>();
+        if (e.mss() >= 0) {
+            opts.add("MSS " + e.mss());
+        }
+        if (e.windowScale() >= 0) {
+            opts.add("wscale " + e.windowScale());
+        }
+        if (e.sackPermitted()) {
+            opts.add("SACK");
+        }
+        if (e.timestamps()) {
+            opts.add("TS");
+        }
+        sb.append(opts.isEmpty() ? "no SYN options seen" : String.join(", ", opts));
+        if (e.lastWindow() >= 0) {
+            sb.append("; window ").append(Units.bytes(e.lastWindow()));
+        }
+        if (e.rttSamples() > 0) {
+            sb.append("; RTT ").append(e.rttSamples() == 1 ? Units.duration(e.rttMinNs())
+                    : Units.duration(e.rttMinNs()) + "–" + Units.duration(e.rttMaxNs()) + ", mean "
+                    + Units.duration(e.rttMeanNs())).append(" (").append(Units.plural(e.rttSamples(), "sample", "samples"))
+                    .append(")");
+        }
+        sb.append("; ").append(Units.bytes(e.uniqueBytes())).append(" unique");
+        if (e.zeroWindowEpisodes() > 0) {
+            sb.append("; zero window ").append(e.zeroWindowEpisodes()).append("x, ").append(Units.duration(e.zeroWindowNs()));
+        }
+        if (e.oversizeSegments() > 0) {
+            sb.append("; ").append(Units.plural(e.oversizeSegments(), "segment", "segments")).append(" above the peer's MSS (GRO/TSO)");
+        }
+        if (e.badChecksums() > 0) {
+            sb.append("; ").append(e.badChecksums()).append(" bad checksums");
+        }
+        sb.append("; ends ").append(e.finalState().rfcName());
+        return sb.toString();
+    }
+
+    /** "2 retransmission, 1 duplicate ack" for the anomalies present */
+    static String anomalies(Map<Anomaly, Long> counts) {
+        StringBuilder sb = new StringBuilder();
+        for (Anomaly a : Anomaly.values()) {
+            long n = counts.getOrDefault(a, 0L);
+            if (n > 0) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(n).append(' ').append(a.jsonName().replace('_', ' '));
+            }
+        }
+        return sb.toString();
     }
 
     private void writeData(SessionRecord r) throws IOException {
@@ -226,6 +297,22 @@ public final class TextRenderer implements SessionSink {
 
     @Override
     public void finish(RunTotals totals) throws IOException {
+        if (!byVerdict.isEmpty()) {
+            line("verdicts:");
+            for (Map.Entry<String, List<Long>> v : byVerdict.entrySet()) {
+                List<Long> ids = v.getValue();
+                StringBuilder sessionsList = new StringBuilder();
+                if (!v.getKey().equals("ok")) {
+                    for (int i = 0; i < Math.min(ids.size(), 8); i++) {
+                        sessionsList.append(i == 0 ? "" : " ").append('#').append(ids.get(i));
+                    }
+                    if (ids.size() > 8) {
+                        sessionsList.append(" …");
+                    }
+                }
+                line(String.format(Locale.ROOT, "  %6d  %-20s %s", ids.size(), v.getKey(), sessionsList).stripTrailing());
+            }
+        }
         StringBuilder sb = new StringBuilder();
         sb.append(Units.plural(sessions, "session", "sessions"));
         if (sessions > 0) {
