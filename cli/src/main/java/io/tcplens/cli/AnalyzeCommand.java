@@ -71,6 +71,11 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "how long a closed or reset session still collects late packets. Default: ${DEFAULT-VALUE}")
     double closeLinger;
 
+    @Option(names = "--verify-checksums",
+            description = "verify TCP checksums and count bad ones per endpoint (off by default: on the capturing "
+                    + "host, checksum offload makes outgoing segments' checksums wrong)")
+    boolean verifyChecksums;
+
     @Override
     public Integer call() {
         CaptureFiles.Reader readerKind = switch (reader) {
@@ -108,6 +113,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 }
             });
             Analyzer analyzer = new Analyzer(seconds(idleTimeout), seconds(closeLinger), ordered);
+            analyzer.setVerifyChecksums(verifyChecksums);
             if (packets != null) {
                 analyzer.setPacketListener(packets);
             }
