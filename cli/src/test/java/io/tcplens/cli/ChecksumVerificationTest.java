@@ -53,6 +53,20 @@ class ChecksumVerificationTest {
     }
 
     @Test
+    void zeekHistoryMarksBadChecksumsAndIgnoresThosePackets() throws Exception {
+        // localhost-bad-chksum: all 6 packets the client sent have bad checksums (tshark), the server's
+        // 4 are good. Zeek's rules: 'C' once for the client (then its packets are dropped), then the
+        // server's SYN-ACK 'h', ACK 'a', data 'd', FIN 'f'; a responder that sent SYN-ACK and FIN
+        // without a SYN seen is SHR. Without checking, the ordinary SF ShADadFf.
+        SessionRecord checked = analyze("zeek/chksums/localhost-bad-chksum.pcap", true).get(0);
+        assertEquals("Chadf", checked.zeek().history());
+        assertEquals("SHR", checked.zeek().connState());
+        SessionRecord unchecked = analyze("zeek/chksums/localhost-bad-chksum.pcap", false).get(0);
+        assertEquals("ShADadFf", unchecked.zeek().history());
+        assertEquals("SF", unchecked.zeek().connState());
+    }
+
+    @Test
     void ipv6PseudoHeader() throws Exception {
         assertEquals(0, bad(analyze("zeek/ftp/ipv6.pcap", true)));                  // tshark: 136 good
         assertEquals(4, bad(analyze("zeek/ipv6-http-atomic-frag.pcap", true)));     // tshark: 4 bad, 32 good

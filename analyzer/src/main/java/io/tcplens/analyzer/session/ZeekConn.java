@@ -18,8 +18,9 @@ import static io.tcplens.analyzer.session.ZeekEndpoint.SYN_SENT;
  * {@code update_history}, {@code update_window}, ACK bookkeeping, {@code update_last_seq},
  * {@code UpdateStateMachine}, {@code AckReceived} (content gaps), {@code DataSent} (reassembly).
  * Zeek's originator is the sender of the first packet unless Zeek flips the roles ({@code ^}).
- * Not modelled (see docs/ZEEK.md): TCP checksum verification ({@code c}, and Zeek dropping such
- * packets), connection removal/reuse timers, 64-bit sequence wrap-around.
+ * Bad checksums give {@code c} (and the packet is dropped, as in Zeek) only when tcplens verifies
+ * them ({@code --verify-checksums}). Not modelled (see docs/ZEEK.md): connection removal/reuse
+ * timers, 64-bit sequence wrap-around.
  *
  * <p>Per packet this allocates nothing: state is in primitive fields and in the two
  * {@link ZeekEndpoint}s and the history array made with the session.
@@ -84,6 +85,17 @@ final class ZeekConn {
         ZeekEndpoint endpoint = fromA ? a : b;
         ZeekEndpoint peer = fromA ? b : a;
         boolean isOrig = fromA == origIsA;
+        if (s.checksumStatus() == TcpSegment.CHECKSUM_BAD) {
+            // TCPSessionAdapter::DeliverPacket: a bad checksum is TCP_Endpoint::ChecksumError
+            // (ScaledHistoryEntry 'C'/'c') and the packet goes no further. tcplens verifies checksums
+            // only with --verify-checksums; Zeek does unless ignore_checksums is set.
+            if (scaled(endpoint.chkCnt + 1, endpoint.chkThresh)) {
+                add(isOrig ? 'C' : 'c');
+                endpoint.chkThresh *= 10;
+            }
+            endpoint.chkCnt++;
+            return;
+        }
         int len = s.payloadLength();
         int baseSeq = s.seq();
         int ackSeq = s.ack();

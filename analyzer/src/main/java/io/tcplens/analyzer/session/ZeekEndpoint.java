@@ -46,6 +46,8 @@ final class ZeekEndpoint {
     int win0Thresh = 1;
     int gapCnt;
     int gapThresh = 1;
+    int chkCnt;
+    int chkThresh = 1;
 
     // TCP_Reassembler (Reassembler(1, ...)): relative sequence numbers, first payload byte is 1
     long lastReassemSeq = 1;
