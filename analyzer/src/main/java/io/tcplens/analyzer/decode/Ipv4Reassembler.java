@@ -45,9 +45,18 @@ public final class Ipv4Reassembler {
         return dropped;
     }
 
-    /** True for the IPv4 fragments worth reassembling: those that may carry TCP. */
+    /**
+     * True for the IPv4 fragments worth reassembling: those that may carry TCP and were captured
+     * whole. Like Wireshark ({@code packet-ip.c} reassembles only when the fragment's bytes all
+     * exist in the frame), a fragment cut by the snaplen or shorter than its total length is not
+     * reassembled; a first fragment of that kind is then decoded as it stands.
+     */
     public static boolean wanted(byte[] b, int ip, int end) {
         if (ip + 20 > end || (b[ip] & 0xF0) != 0x40) {
+            return false;
+        }
+        int total = ((b[ip + 2] & 0xFF) << 8) | (b[ip + 3] & 0xFF);
+        if (ip + total > end) {
             return false;
         }
         int frag = ((b[ip + 6] & 0xFF) << 8) | (b[ip + 7] & 0xFF);

@@ -61,6 +61,7 @@ public final class SessionTracker {
         int hash = SessionTable.hash(v, sHi, sLo, sPort, dHi, dLo, dPort);
         TcpSession session = table.find(hash, v, sHi, sLo, sPort, dHi, dLo, dPort);
         boolean fromA = true;
+        boolean reused = false;
         if (session != null) {
             fromA = session.a.is(sHi, sLo, sPort);
             Endpoint sender = fromA ? session.a : session.b;
@@ -68,6 +69,7 @@ public final class SessionTracker {
                 portReuses++;
                 end(session, EndReason.PORT_REUSED);
                 session = null;
+                reused = true;
             }
         }
         if (session == null) {
@@ -75,6 +77,9 @@ public final class SessionTracker {
             fromA = true;
             table.insert(session);
             open.addLast(session);
+            if (reused) {
+                session.analysis.portsReused();   // Wireshark flags this SYN tcp.analysis.reused_ports
+            }
         }
         Phase phase = session.onSegment(s, fromA, ts);
         session.lastSeenNs = clock;

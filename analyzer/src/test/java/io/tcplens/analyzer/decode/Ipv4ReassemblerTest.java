@@ -69,6 +69,19 @@ class Ipv4ReassemblerTest {
     }
 
     @Test
+    void aFirstFragmentNotCapturedWholeIsDecodedAsItStands() {
+        // Wireshark reassembles only fragments whose bytes are all in the frame: cut this one by the
+        // snaplen (10 of its 120 payload bytes missing) and it is dissected as TCP at once
+        byte[] first = fragment(datagram(), 0, 120, true);
+        List<SessionRecord> out = new ArrayList<>();
+        Analyzer a = new Analyzer(new InIdOrder(out::add));
+        a.onFrame(1_000, 101, 0, first, 0, first.length - 10, first.length);
+        a.finish();
+        assertEquals(1, out.size());
+        assertEquals(100, out.get(0).bytesC2s());   // from the IP length: 120 - 20 of TCP header
+    }
+
+    @Test
     void unfragmentedTrafficIsUntouched() {
         byte[] w = datagram();
         List<SessionRecord> s = analyze(w, Arrays.copyOf(w, w.length));

@@ -192,6 +192,8 @@ class SessionTrackerTest {
         assertEquals(1, all.get(1).id());
         assertEquals(20_000_000L, all.get(1).startNs());
         assertEquals(HandshakeStatus.PARTIAL, all.get(1).handshake().status());
+        assertEquals(1, all.get(1).anomalies().c2s(Anomaly.REUSED_PORTS));   // Wireshark: "TCP port numbers reused"
+        assertEquals(0, all.get(0).anomalies().c2s(Anomaly.REUSED_PORTS));
     }
 
     @Test
