@@ -2,19 +2,42 @@ package io.tcplens.analyzer;
 
 import io.tcplens.analyzer.decode.DecodeResult;
 
-/** Frames counted by what the decoder found in them; frames that aren't TCP are counted, not errors. */
+/**
+ * Frames counted by what the decoder found in them; frames that aren't TCP are counted, not errors.
+ * Nonsense frames ({@link #malformed()}) and frames cut before the end of their headers
+ * ({@link #truncated()}) are counted too: they never reach the session table.
+ */
 public final class DecodeStats {
 
     private final long[] byResult = new long[DecodeResult.values().length];
-    private final long[] unsupportedByLinkType = new long[512];
+    /** distinct unsupported link types seen, in order of first sight, and their frame counts */
+    private int[] unsupportedTypes = new int[4];
+    private long[] unsupportedCounts = new long[4];
+    private int unsupportedKinds;
     private long frames;
 
     void count(DecodeResult result, int linkType) {
         frames++;
         byResult[result.ordinal()]++;
         if (result == DecodeResult.UNSUPPORTED_LINK_TYPE) {
-            unsupportedByLinkType[linkType & 511]++;
+            countUnsupported(linkType);
         }
+    }
+
+    private void countUnsupported(int linkType) {
+        for (int i = 0; i < unsupportedKinds; i++) {
+            if (unsupportedTypes[i] == linkType) {
+                unsupportedCounts[i]++;
+                return;
+            }
+        }
+        // a new link type: allocates only on first sight (at most 2^32 kinds, in practice a handful)
+        if (unsupportedKinds == unsupportedTypes.length) {
+            unsupportedTypes = java.util.Arrays.copyOf(unsupportedTypes, unsupportedKinds * 2);
+            unsupportedCounts = java.util.Arrays.copyOf(unsupportedCounts, unsupportedKinds * 2);
+        }
+        unsupportedTypes[unsupportedKinds] = linkType;
+        unsupportedCounts[unsupportedKinds++] = 1;
     }
 
     public long frames() {
@@ -29,26 +52,30 @@ public final class DecodeStats {
         return count(DecodeResult.TCP);
     }
 
-    /** frames of a link type tcplens does not decode, for {@code linkType} (mod 512) */
-    public long unsupported(int linkType) {
-        return unsupportedByLinkType[linkType & 511];
+    /** frames whose headers make no sense (IP header length below 20, TCP data offset past the packet, ...) */
+    public long malformed() {
+        return count(DecodeResult.MALFORMED);
     }
 
-    /** link types seen that tcplens cannot decode */
+    /** frames cut (by the snaplen or the capture) before the end of the fixed TCP header */
+    public long truncated() {
+        return count(DecodeResult.TRUNCATED);
+    }
+
+    /** frames of a link type tcplens does not decode, for {@code linkType} */
+    public long unsupported(int linkType) {
+        for (int i = 0; i < unsupportedKinds; i++) {
+            if (unsupportedTypes[i] == linkType) {
+                return unsupportedCounts[i];
+            }
+        }
+        return 0;
+    }
+
+    /** link types seen that tcplens cannot decode, in ascending order */
     public int[] unsupportedLinkTypes() {
-        int n = 0;
-        for (long c : unsupportedByLinkType) {
-            if (c > 0) {
-                n++;
-            }
-        }
-        int[] types = new int[n];
-        n = 0;
-        for (int i = 0; i < unsupportedByLinkType.length; i++) {
-            if (unsupportedByLinkType[i] > 0) {
-                types[n++] = i;
-            }
-        }
+        int[] types = java.util.Arrays.copyOf(unsupportedTypes, unsupportedKinds);
+        java.util.Arrays.sort(types);
         return types;
     }
 }

@@ -2,17 +2,22 @@ package io.tcplens.capture;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 
 /**
- * Streaming window over a file: one reused heap buffer, refilled from a {@link FileChannel} and
- * grown only when a single record is larger than it. Callers read at {@link #buf}[{@link #pos}...].
+ * Streaming window over a file: one reused heap buffer, refilled from a channel (a file, or bytes in
+ * memory for tests) and grown only when a single record is larger than it. Callers read at
+ * {@link #buf}[{@link #pos}...].
+ *
+ * <p>Growth follows the bytes actually read, never a length claimed by the file: the buffer at
+ * most doubles each time it is full, so a record header claiming 200 MB in a 1 kB file costs no
+ * more than a few kB (the file ends first).
  */
 final class FileInput implements AutoCloseable {
 
     static final int DEFAULT_SIZE = 1 << 20;
 
-    private final FileChannel channel;
+    private final ReadableByteChannel channel;
     byte[] buf;
     private ByteBuffer window;
     /** next unread byte in {@link #buf} */
@@ -23,7 +28,7 @@ final class FileInput implements AutoCloseable {
     private long base;
     private boolean eof;
 
-    FileInput(FileChannel channel, int size) {
+    FileInput(ReadableByteChannel channel, int size) {
         this.channel = channel;
         this.buf = new byte[size];
         this.window = ByteBuffer.wrap(buf);
@@ -53,21 +58,22 @@ final class FileInput implements AutoCloseable {
         if (limit - pos >= n) {
             return true;
         }
-        if (n > buf.length) {
-            byte[] bigger = new byte[Math.max(n, (int) Math.min(Integer.MAX_VALUE - 8, 2L * buf.length))];
-            System.arraycopy(buf, pos, bigger, 0, limit - pos);
-            base += pos;
-            limit -= pos;
-            pos = 0;
-            buf = bigger;
-            window = ByteBuffer.wrap(buf);
-        } else if (pos + n > buf.length) {
+        if (pos + n > buf.length && pos > 0) {
+            // make room at the end by moving the unread bytes to the front
             System.arraycopy(buf, pos, buf, 0, limit - pos);
             base += pos;
             limit -= pos;
             pos = 0;
         }
         while (limit - pos < n && !eof) {
+            if (limit == buf.length) {
+                // full and still short: grow, but only as far as bytes keep arriving (see class comment)
+                long size = Math.min((long) n, Math.min(Integer.MAX_VALUE - 8L, 2L * buf.length));
+                byte[] bigger = new byte[(int) size];
+                System.arraycopy(buf, 0, bigger, 0, limit);
+                buf = bigger;
+                window = ByteBuffer.wrap(buf);
+            }
             window.limit(buf.length).position(limit);
             int r = channel.read(window);
             if (r < 0) {

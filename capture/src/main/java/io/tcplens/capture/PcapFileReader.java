@@ -2,6 +2,7 @@ package io.tcplens.capture;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
 
 /**
@@ -72,6 +73,20 @@ public final class PcapFileReader implements PacketSource {
         }
     }
 
+    /**
+     * Reads pcap bytes from any channel (tests and fuzzing read from memory); {@code name} is used in
+     * messages only. The channel is closed with the reader.
+     */
+    static PcapFileReader open(Path name, ReadableByteChannel ch, int bufferSize) throws CaptureException {
+        FileInput in = new FileInput(ch, bufferSize);
+        try {
+            return new PcapFileReader(name, in);
+        } catch (CaptureException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+    }
+
     /** LINKTYPE_ value of every frame in the file */
     public int linkType() {
         return linkType;
@@ -112,7 +127,7 @@ public final class PcapFileReader implements PacketSource {
                         return new ReadResult(frames, in.offset(), null);
                     }
                     return new ReadResult(frames, in.offset(),
-                            truncated(in.offset(), RECORD_HEADER, have, frames));
+                            truncated(frames + 1, in.offset(), RECORD_HEADER, have, frames));
                 }
                 byte[] b = in.buf;
                 int p = in.pos;
@@ -121,14 +136,14 @@ public final class PcapFileReader implements PacketSource {
                 long caplen = Bytes.u32(b, p + 8, bigEndian);
                 long origlen = Bytes.u32(b, p + 12, bigEndian);
                 if (caplen > maxCaplen) {
-                    return new ReadResult(frames, in.offset(), "corrupt record at byte " + in.offset()
+                    return new ReadResult(frames, in.offset(), "corrupt record " + (frames + 1) + " at byte " + in.offset()
                             + ": captured length " + caplen + " is impossible (snaplen " + snaplen
                             + "); " + frames + " complete frames were read");
                 }
                 int need = RECORD_HEADER + (int) caplen;
                 if (!in.ensure(need)) {
                     return new ReadResult(frames, in.offset(),
-                            truncated(in.offset(), need, in.available(), frames));
+                            truncated(frames + 1, in.offset(), need, in.available(), frames));
                 }
                 b = in.buf;
                 p = in.pos;
@@ -144,8 +159,9 @@ public final class PcapFileReader implements PacketSource {
         }
     }
 
-    static String truncated(long at, long need, int have, long frames) {
-        return "file truncated: last record at byte " + at + " needs " + need + " bytes, only " + have
+    /** {@code record}: 1-based number of the record cut short */
+    static String truncated(long record, long at, long need, int have, long frames) {
+        return "file truncated: record " + record + " at byte " + at + " needs " + need + " bytes, only " + have
                 + " present; " + frames + " complete frames were read";
     }
 

@@ -2,6 +2,7 @@ package io.tcplens.capture;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -40,6 +41,8 @@ public final class PcapngFileReader implements PacketSource {
     private final FileInput in;
 
     private boolean bigEndian;
+    /** 1-based number of the block being read (for messages) */
+    private long block;
     private int sections;
     private int ifCount;
     private int[] ifLinkType = new int[4];
@@ -84,6 +87,20 @@ public final class PcapngFileReader implements PacketSource {
         }
     }
 
+    /**
+     * Reads pcapng bytes from any channel (tests and fuzzing read from memory); {@code name} is used
+     * in messages only. The channel is closed with the reader.
+     */
+    static PcapngFileReader open(Path name, ReadableByteChannel ch, int bufferSize) throws CaptureException {
+        FileInput in = new FileInput(ch, bufferSize);
+        try {
+            return new PcapngFileReader(name, in);
+        } catch (CaptureException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+    }
+
     /** sections seen so far */
     public int sections() {
         return sections;
@@ -102,8 +119,10 @@ public final class PcapngFileReader implements PacketSource {
     @Override
     public ReadResult readAll(FrameHandler handler) throws CaptureException {
         long frames = 0;
+        block = 0;
         try {
             while (true) {
+                block++;   // 1-based number of the block about to be read, for messages
                 if (!in.ensure(8)) {
                     int have = in.available();
                     if (have == 0) {
@@ -178,6 +197,10 @@ public final class PcapngFileReader implements PacketSource {
                         // section 4.4: interface 0, no timestamp; caplen = min(origlen, snaplen, body)
                         if (ifCount == 0) {
                             problem = "simple packet block before any interface description";
+                            break;
+                        }
+                        if (n < 16) {
+                            problem = "simple packet block too short (" + n + " bytes)";
                             break;
                         }
                         long origlen = Bytes.u32(b, p + 8, bigEndian);
@@ -307,12 +330,12 @@ public final class PcapngFileReader implements PacketSource {
         return String.format("0x%08x", type);
     }
 
-    private static String corrupt(long at, String what, long frames) {
-        return "corrupt block at byte " + at + ": " + what + "; " + frames + " complete frames were read";
+    private String corrupt(long at, String what, long frames) {
+        return "corrupt block " + block + " at byte " + at + ": " + what + "; " + frames + " complete frames were read";
     }
 
-    private static String truncated(long at, long need, int have, long frames) {
-        return "file truncated: last block at byte " + at + " needs " + need + " bytes, only " + have
+    private String truncated(long at, long need, int have, long frames) {
+        return "file truncated: block " + block + " at byte " + at + " needs " + need + " bytes, only " + have
                 + " present; " + frames + " complete frames were read";
     }
 

@@ -106,7 +106,7 @@ class PcapFileReaderTest {
         // file: 24 + (16+100) + (16+50) = 206; cut inside the second record header, 5 bytes of it left
         Read r = read(Arrays.copyOf(whole, 24 + 116 + 5));
         assertEquals(1, r.frames.size());
-        assertEquals(new ReadResult(1, 140, "file truncated: last record at byte 140 needs 16 bytes, only 5 present;"
+        assertEquals(new ReadResult(1, 140, "file truncated: record 2 at byte 140 needs 16 bytes, only 5 present;"
                 + " 1 complete frames were read"), r.result);
     }
 
@@ -117,7 +117,7 @@ class PcapFileReaderTest {
                 .record(2, 2, payload(1514, 0), 1514).bytes();
         Read r = read(Arrays.copyOf(whole, 24 + 116 + 16 + 596));
         assertEquals(List.of(new Frame(1_000_000_001L, 1, 0, payload(100, 0), 100)), r.frames);
-        assertEquals("file truncated: last record at byte 140 needs 1530 bytes, only 612 present;"
+        assertEquals("file truncated: record 2 at byte 140 needs 1530 bytes, only 612 present;"
                 + " 1 complete frames were read", r.result.warning());
         assertEquals(140, r.result.bytes());
     }
@@ -129,7 +129,7 @@ class PcapFileReaderTest {
                 .u32(2).u32(0).u32(0x7000_0000).u32(60).raw(payload(64, 0)).bytes();
         Read r = read(file);
         assertEquals(1, r.frames.size());
-        assertEquals("corrupt record at byte 50: captured length 1879048192 is impossible (snaplen 65535);"
+        assertEquals("corrupt record 2 at byte 50: captured length 1879048192 is impossible (snaplen 65535);"
                 + " 1 complete frames were read", r.result.warning());
     }
 

@@ -108,11 +108,11 @@ class PcapngFileReaderTest {
         // EPB of 1514 bytes: 28 header + 1516 padded data + 4 trailer = 1548
         Read r = read(Arrays.copyOf(whole, at + 612));
         assertEquals(1, r.frames.size());
-        assertEquals("file truncated: last block at byte " + at + " needs 1548 bytes, only 612 present;"
+        assertEquals("file truncated: block 4 at byte " + at + " needs 1548 bytes, only 612 present;"
                 + " 1 complete frames were read", r.result.warning());
         Read r2 = read(Arrays.copyOf(whole, at + 5));
         assertEquals(1, r2.frames.size());
-        assertEquals("file truncated: last block at byte " + at + " needs 12 bytes, only 5 present;"
+        assertEquals("file truncated: block 4 at byte " + at + " needs 12 bytes, only 5 present;"
                 + " 1 complete frames were read", r2.result.warning());
     }
 
@@ -122,17 +122,17 @@ class PcapngFileReaderTest {
         int at = good.bytes().length;
         byte[] notMultipleOf4 = CaptureBytes.pcapng(LE).idb(1, 65535, 6, 0).epb(0, 1, payload(10, 0), 10)
                 .u32(6).u32(30).raw(new byte[40]).bytes();
-        assertEquals("corrupt block at byte " + at + ": block length 30 (type 0x00000006); 1 complete frames were read",
+        assertEquals("corrupt block 4 at byte " + at + ": block length 30 (type 0x00000006); 1 complete frames were read",
                 read(notMultipleOf4).result.warning());
         byte[] tooShort = CaptureBytes.pcapng(LE).idb(1, 65535, 6, 0).epb(0, 1, payload(10, 0), 10)
                 .u32(6).u32(8).raw(new byte[40]).bytes();
-        assertEquals("corrupt block at byte " + at + ": block length 8 (type 0x00000006); 1 complete frames were read",
+        assertEquals("corrupt block 4 at byte " + at + ": block length 8 (type 0x00000006); 1 complete frames were read",
                 read(tooShort).result.warning());
         byte[] badTrailer = CaptureBytes.pcapng(LE).idb(1, 65535, 6, 0).epb(0, 1, payload(10, 0), 10)
                 .u32(0xBAD).u32(16).u32(0).u32(20).bytes();
         Read r = read(badTrailer);
         assertEquals(1, r.frames.size());
-        assertEquals("corrupt block at byte " + at + ": block length 16 but trailing length 20 (type 0x00000bad);"
+        assertEquals("corrupt block 4 at byte " + at + ": block length 16 but trailing length 20 (type 0x00000bad);"
                 + " 1 complete frames were read", r.result.warning());
         assertEquals(at, r.result.bytes());
     }
@@ -142,7 +142,7 @@ class PcapngFileReaderTest {
         byte[] file = CaptureBytes.pcapng(LE).idb(1, 65535, 6, 0).epb(3, 1, payload(10, 0), 10).bytes();
         Read r = read(file);
         assertEquals(0, r.frames.size());
-        assertEquals("corrupt block at byte 60: packet on interface 3 but the section describes 1 interfaces;"
+        assertEquals("corrupt block 3 at byte 60: packet on interface 3 but the section describes 1 interfaces;"
                 + " 0 complete frames were read", r.result.warning());
     }
 

@@ -23,10 +23,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** {@code tcplens analyze FILE...}: every TCP session of one or more capture files. */
 @Command(name = "analyze",
@@ -76,8 +79,63 @@ final class AnalyzeCommand implements Callable<Integer> {
                     + "host, checksum offload makes outgoing segments' checksums wrong)")
     boolean verifyChecksums;
 
+    /** how long SIGINT/SIGTERM waits for the report of what was read so far to be finished */
+    static final long INTERRUPT_GRACE_SECONDS = 10;
+    /** stdout is checked for a closed pipe after this many sessions (each check flushes) */
+    static final int PIPE_CHECK_EVERY = 8;
+
+    /** set by the shutdown hook (SIGINT, SIGTERM): stop reading, report what was read */
+    private volatile boolean interrupted;
+    /** set when stdout is a pipe whose reader went away ({@code tcplens analyze big.pcap | head}) */
+    private boolean pipeClosed;
+
+    /** thrown from inside the read loop to stop reading early; never escapes {@link #call()} */
+    private static final class StopReading extends RuntimeException {
+        StopReading() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final StopReading STOP = new StopReading();
+
     @Override
     public Integer call() {
+        CountDownLatch reported = new CountDownLatch(1);
+        // SIGINT/SIGTERM run shutdown hooks: this one stops the reading and waits (bounded) until the
+        // sessions read so far are reported and the -o file is in place; the JVM then exits with
+        // 128 + the signal number (130 for SIGINT, 143 for SIGTERM)
+        Thread hook = new Thread(() -> {
+            interrupted = true;
+            try {
+                reported.await(INTERRUPT_GRACE_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "tcplens-interrupt");
+        boolean hooked = false;
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+            hooked = true;
+        } catch (IllegalStateException | SecurityException e) {
+            // already shutting down: run without the hook
+        }
+        try {
+            return analyze();
+        } finally {
+            spec.commandLine().getOut().flush();
+            spec.commandLine().getErr().flush();
+            reported.countDown();
+            if (hooked) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // shutdown in progress: the hook is running and has just been released
+                }
+            }
+        }
+    }
+
+    private Integer analyze() {
         CaptureFiles.Reader readerKind = switch (reader) {
             case "builtin" -> CaptureFiles.Reader.BUILTIN;
             case "libpcap" -> CaptureFiles.Reader.LIBPCAP;
@@ -91,6 +149,15 @@ final class AnalyzeCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         List<String> warnings = new ArrayList<>();
+        if (output != null) {
+            for (Path file : files) {
+                if (sameFile(output, file)) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "-o " + output
+                            + " is also an input file: tcplens never overwrites a capture; choose another report name");
+                }
+            }
+        }
+        long[] written = {0};
 
         try (Output out = Output.open(output, stdout)) {
             SessionSink sink = format == Format.jsonl ? new JsonLinesRenderer(out.writer())
@@ -111,23 +178,58 @@ final class AnalyzeCommand implements Callable<Integer> {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
+                if (output == null && ++written[0] % PIPE_CHECK_EVERY == 0 && stdout.checkError()) {
+                    pipeClosed = true;   // nobody reads stdout any more: stop quietly
+                    throw STOP;
+                }
             });
             Analyzer analyzer = new Analyzer(seconds(idleTimeout), seconds(closeLinger), ordered);
             analyzer.setVerifyChecksums(verifyChecksums);
             if (packets != null) {
                 analyzer.setPacketListener(packets);
             }
+            long[] framesInFile = {0};
+            String interruptedAt = null;
             for (Path file : files) {
+                if (interrupted) {
+                    interruptedAt = "before " + file;
+                    break;
+                }
+                framesInFile[0] = 0;
                 try (PacketSource source = CaptureFiles.open(file, readerKind)) {
-                    ReadResult result = source.readAll(analyzer::onFrame);
+                    ReadResult result = source.readAll((ts, lt, ifId, data, off, caplen, origlen) -> {
+                        if (interrupted) {
+                            throw STOP;
+                        }
+                        analyzer.onFrame(ts, lt, ifId, data, off, caplen, origlen);
+                        framesInFile[0]++;
+                    });
                     if (result.warning() != null) {
                         warnings.add(file + ": " + result.warning());
                     }
+                } catch (StopReading stop) {
+                    if (pipeClosed) {
+                        return ExitCode.OK;
+                    }
+                    interruptedAt = "while reading " + file + " after " + Units.plural(framesInFile[0], "frame", "frames");
+                    break;
                 } catch (CaptureException e) {
+                    if (interrupted) {
+                        interruptedAt = "while reading " + file;
+                        break;
+                    }
                     throw new UserError(ExitCode.of(e.reason()), e.getMessage());
                 }
             }
-            analyzer.finish();
+            if (interruptedAt != null) {
+                warnings.clear();   // the one warning: where reading stopped
+                warnings.add("interrupted " + interruptedAt + ": the sessions read until then are reported");
+            }
+            try {
+                analyzer.finish();
+            } catch (StopReading stop) {
+                return ExitCode.OK;   // stdout closed while the last sessions were written
+            }
             DecodeStats st = analyzer.stats();
             if (packets == null) {
                 sink.finish(new RunTotals(st.frames(), st.tcpSegments(), st.frames() - st.tcpSegments(),
@@ -139,9 +241,23 @@ final class AnalyzeCommand implements Callable<Integer> {
                         + Units.plural(n, "session", "sessions") + (n > 0 ? " (ids 0.." + (n - 1) + ")" : ""));
             }
             out.commit();
+            if (output == null && stdout.checkError()) {
+                return ExitCode.OK;   // the reader of a pipe went away: nothing more to say
+            }
             for (int lt : st.unsupportedLinkTypes()) {
                 stderr.println("tcplens: note: " + st.unsupported(lt) + " frames of link type " + lt
                         + " were skipped: tcplens does not decode that link type");
+            }
+            if (st.malformed() + st.truncated() > 0) {
+                stderr.println("tcplens: note: " + Units.plural(st.malformed(), "frame was", "frames were")
+                        + " malformed (headers that make no sense) and " + st.truncated()
+                        + " cut before the end of the TCP header: counted, not analysed");
+            }
+            if (interruptedAt != null) {
+                for (String w : warnings) {
+                    stderr.println("tcplens: warning: " + w);
+                }
+                return ExitCode.INTERRUPTED;
             }
         } catch (IOException | UncheckedIOException e) {
             throw new UserError(ExitCode.OUTPUT_ERROR, "cannot write the report: " + e.getMessage());
@@ -150,6 +266,15 @@ final class AnalyzeCommand implements Callable<Integer> {
             stderr.println("tcplens: warning: " + w);
         }
         return warnings.isEmpty() ? ExitCode.OK : ExitCode.INPUT_TRUNCATED;
+    }
+
+    /** true if both name the same existing file (a link or another spelling counts) */
+    static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static long seconds(double s) {

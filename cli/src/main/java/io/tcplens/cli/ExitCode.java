@@ -14,7 +14,10 @@ public final class ExitCode {
     public static final int INPUT_NOT_FOUND = 3;
     /** an input file is not a pcap or pcapng capture */
     public static final int NOT_A_CAPTURE = 4;
-    /** a capture is cut short or corrupt: every session before the damage was reported */
+    /**
+     * "partial": a capture is cut short or corrupt; every session up to the damage was reported and
+     * one warning says where reading stopped (0 is "complete": every input was read to its end)
+     */
     public static final int INPUT_TRUNCATED = 5;
     /** libpcap is not installed */
     public static final int LIBPCAP_MISSING = 6;
@@ -28,6 +31,13 @@ public final class ExitCode {
     public static final int INTERFACE_DOWN = 10;
     /** the output cannot be written */
     public static final int OUTPUT_ERROR = 11;
+    /**
+     * SIGINT (Ctrl-C): reading stopped, the sessions read so far were reported and the {@code -o}
+     * file is complete. 128 + 2, as shells report it; SIGTERM ends the same way with 143 (128 + 15).
+     */
+    public static final int INTERRUPTED = 130;
+    /** SIGTERM: as {@link #INTERRUPTED} */
+    public static final int TERMINATED = 143;
 
     private ExitCode() {
     }

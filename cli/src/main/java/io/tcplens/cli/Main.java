@@ -13,18 +13,19 @@ import java.io.PrintWriter;
         subcommands = {AnalyzeCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            " 0:success",
+            " 0:success: every input read to its end (also when the reader of a pipe goes away)",
             " 1:internal error (a bug in tcplens)",
             " 2:wrong flags or arguments",
             " 3:input file missing or unreadable",
             " 4:input is not a pcap or pcapng capture",
-            " 5:capture truncated or corrupt (sessions before the damage were reported)",
+            " 5:partial: a capture is truncated or corrupt (sessions before the damage were reported)",
             " 6:libpcap is not installed",
             " 7:permission denied",
             " 8:unknown interface",
             " 9:invalid BPF filter",
             "10:interface is down",
-            "11:output cannot be written"})
+            "11:output cannot be written",
+            "130:interrupted by SIGINT (143: SIGTERM); sessions read so far were reported"})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -22,6 +22,13 @@ public final class PacketDecoder {
     /** Encapsulations followed below the outermost IP layer / Ethernet frame before giving up (NOT_TCP). */
     public static final int MAX_TUNNEL_DEPTH = 4;
 
+    /**
+     * IPv6 extension headers followed before a chain is taken as malformed (a hostile chain of
+     * 8-byte headers would otherwise be walked to the end of a 64 kB or jumbo frame). RFC 8200 §4.1
+     * recommends at most one of each kind, about 8 in all; RFC 9098 shows real chains are short.
+     */
+    public static final int MAX_IPV6_EXTENSION_HEADERS = 32;
+
     public static final int LINKTYPE_NULL = 0;
     public static final int LINKTYPE_ETHERNET = 1;
     public static final int LINKTYPE_PPP = 9;
@@ -521,6 +528,9 @@ public final class PacketDecoder {
         }
         long payloadEnd = q + payload;
         for (int hops = 0; ; hops++) {
+            if (hops > MAX_IPV6_EXTENSION_HEADERS) {
+                return DecodeResult.MALFORMED;
+            }
             switch (next) {
                 case 0:    // hop-by-hop options
                 case 43:   // routing

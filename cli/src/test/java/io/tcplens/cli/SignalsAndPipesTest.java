@@ -1,0 +1,181 @@
+package io.tcplens.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Signals, pipes and output safety (issue 8): SIGINT/SIGTERM during {@code analyze} report what was
+ * read and leave a complete {@code -o} file; {@code tcplens analyze big.pcap | head} ends quietly;
+ * {@code -o} never overwrites an input.
+ */
+class SignalsAndPipesTest {
+
+    @TempDir
+    Path tmp;
+
+    /** a raw-IPv4 pcap with {@code n} refused connections (SYN, RST-ACK): 2n frames, n sessions */
+    static byte[] refusedConnections(int n) {
+        ByteBuffer b = ByteBuffer.allocate(24 + n * 2 * (16 + 40)).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0xA1B2C3D4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(101);
+        for (int i = 0; i < n; i++) {
+            for (int dir = 0; dir < 2; dir++) {
+                b.putInt(1_700_000_000 + i / 1000).putInt((i % 1000) * 1000 + dir).putInt(40).putInt(40);
+                ByteBuffer p = b.slice().order(ByteOrder.BIG_ENDIAN);
+                p.put((byte) 0x45).put((byte) 0).putShort((short) 40).putInt(0).put((byte) 64).put((byte) 6).putShort((short) 0);
+                int client = 0x0A000000 | (i >> 16) + 1;
+                int server = 0x0A000100;
+                int cport = 1024 + (i & 0xFFFF) % 60000;
+                p.putInt(dir == 0 ? client : server).putInt(dir == 0 ? server : client);
+                p.putShort((short) (dir == 0 ? cport : 80)).putShort((short) (dir == 0 ? 80 : cport));
+                p.putInt(dir == 0 ? 1000 : 0).putInt(dir == 0 ? 0 : 1001);
+                p.put((byte) 0x50).put((byte) (dir == 0 ? 0x02 : 0x14)).putShort((short) 0).putInt(0);
+                b.position(b.position() + 40);
+            }
+        }
+        return b.array();
+    }
+
+    static List<String> command(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    static String read(InputStream in) throws IOException {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void outputNamingAnInputIsRefused() throws IOException {
+        Path capture = tmp.resolve("in.pcap");
+        byte[] bytes = refusedConnections(3);
+        Files.write(capture, bytes);
+        Files.createSymbolicLink(tmp.resolve("link.pcap"), capture);
+        for (String o : List.of(capture.toString(), tmp.resolve("link.pcap").toString(), tmp.resolve("./in.pcap").toString())) {
+            AnalyzeCommandTest.Run r = AnalyzeCommandTest.run("analyze", "-o", o, capture.toString());
+            assertEquals(ExitCode.USAGE, r.code(), r.err());
+            assertTrue(r.err().contains("never overwrites"), r.err());
+            assertEquals(1, r.errLines().size(), r.err());
+        }
+        assertArrayEquals(bytes, Files.readAllBytes(capture));
+    }
+
+    /** in-process: a writer that fails like a pipe whose reader left */
+    @Test
+    void closedStdoutStopsQuietly() throws IOException {
+        Path capture = tmp.resolve("many.pcap");
+        Files.write(capture, refusedConnections(5000));
+        OutputStream pipe = new OutputStream() {
+            int written;
+
+            @Override
+            public void write(int b) throws IOException {
+                if (++written > 2000) {
+                    throw new IOException("Broken pipe");
+                }
+            }
+        };
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"analyze", "--brief", capture.toString()}, new PrintWriter(pipe, false), new PrintWriter(err));
+        assertEquals(0, code, err.toString());
+        assertEquals("", err.toString());
+    }
+
+    /** a real pipe: the child's stdout is closed after one line, as {@code | head -1} does */
+    @Test
+    void pipeToHeadEndsQuietly() throws Exception {
+        Path capture = tmp.resolve("many.pcap");
+        Files.write(capture, refusedConnections(200_000));
+        Process p = new ProcessBuilder(command("analyze", "--brief", capture.toString())).start();
+        InputStream out = p.getInputStream();
+        while (out.read() != '\n') {
+            // the first line
+        }
+        out.close();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "tcplens did not end after its stdout was closed");
+        String err = read(p.getErrorStream());
+        assertEquals(0, p.exitValue(), err);
+        assertEquals("", err);
+    }
+
+    @Test
+    void sigintReportsWhatWasReadAndCommitsTheReport() throws Exception {
+        interrupt("INT", 130);
+    }
+
+    @Test
+    void sigtermReportsWhatWasReadAndCommitsTheReport() throws Exception {
+        interrupt("TERM", 143);
+    }
+
+    private void interrupt(String signal, int expectedExit) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/kill")) || Files.isExecutable(Path.of("/usr/bin/kill")),
+                "no kill command to send signals");
+        Path capture = tmp.resolve("many.pcap");
+        Files.write(capture, refusedConnections(100_000));
+        // the same file many times over: one long continuous capture, read for many seconds
+        List<String> args = new ArrayList<>(List.of("analyze", "--format", "jsonl", "-o", tmp.resolve("report.jsonl").toString()));
+        for (int i = 0; i < 2000; i++) {
+            args.add(capture.toString());
+        }
+        Process p = new ProcessBuilder(command(args.toArray(String[]::new))).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        Thread drain = new Thread(() -> {
+            try {
+                p.getErrorStream().transferTo(errBytes);
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        drain.start();
+        // wait until it is reading: the report's temporary file exists
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline && p.isAlive()) {
+            try (var s = Files.list(tmp)) {
+                if (s.anyMatch(f -> f.getFileName().toString().endsWith(".part"))) {
+                    break;
+                }
+            }
+            Thread.sleep(20);
+        }
+        Thread.sleep(700);
+        Assumptions.assumeTrue(p.isAlive(), "tcplens finished before the signal could be sent");
+        new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start().waitFor();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "tcplens did not end after SIG" + signal);
+        drain.join();
+        String err = errBytes.toString(StandardCharsets.UTF_8);
+        assertEquals(expectedExit, p.exitValue(), err);
+        assertTrue(err.startsWith("tcplens: warning: interrupted while reading "), err);
+        assertEquals(1, err.lines().count(), err);
+        Path report = tmp.resolve("report.jsonl");
+        assertTrue(Files.isRegularFile(report), "no report after SIG" + signal);
+        List<String> lines = Files.readAllLines(report);
+        assertTrue(lines.size() > 0, "empty report");
+        for (String line : lines) {
+            assertTrue(line.startsWith("{\"id\":") && line.endsWith("}"), "not a whole JSON record: " + line);
+        }
+        try (var s = Files.list(tmp)) {
+            assertTrue(s.noneMatch(f -> f.getFileName().toString().endsWith(".part")), "temporary file left behind");
+        }
+    }
+}
