@@ -43,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AnalyzeCommandTest {
 
-    static final Path SAMPLES = Path.of(System.getProperty("tcplens.samples", "../sample-pcaps"));
+    static final Path SAMPLES = TsharkFixtures.samples();
 
     @TempDir
     Path tmp;

@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LibpcapReaderAgreementTest {
 
-    static final Path SAMPLES = Path.of(System.getProperty("tcplens.samples", "../sample-pcaps"));
+    static final Path SAMPLES = TsharkFixtures.samples();
     static final Path CORPUS = Path.of(System.getProperty("tcplens.corpus", "../../shared/pcaps/public"));
 
     /**

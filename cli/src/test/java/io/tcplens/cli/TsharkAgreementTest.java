@@ -44,14 +44,13 @@ class TsharkAgreementTest {
 
     @Test
     void publicCorpusMatchesTshark() throws Exception {
-        Path corpus = Path.of(System.getProperty("tcplens.corpus", "../../shared/pcaps/public"));
-        Assumptions.assumeTrue(Files.isDirectory(corpus), "public corpus not found at " + corpus);
+        Path corpus = TsharkFixtures.corpus();
         compareAll(Path.of("src/test/resources/tshark/public"), corpus);
     }
 
     @Test
     void samplePcapsMatchTshark() throws Exception {
-        Path samples = Path.of(System.getProperty("tcplens.samples", "../sample-pcaps"));
+        Path samples = TsharkFixtures.samples();
         compareAll(Path.of("src/test/resources/tshark/samples"), samples);
     }
 
@@ -92,8 +91,7 @@ class TsharkAgreementTest {
 
     @Test
     void theIdleTimeoutSplitsLongQuietSessions() throws Exception {
-        Path corpus = Path.of(System.getProperty("tcplens.corpus", "../../shared/pcaps/public"));
-        Assumptions.assumeTrue(Files.isDirectory(corpus), "public corpus not found at " + corpus);
+        Path corpus = TsharkFixtures.corpus();
         // of13_ericsson: tshark has 21 streams; five 4-tuples are quiet > 300 s and split again
         List<SessionRecord> split = TsharkFixtures.analyze(corpus.resolve("tcpdump/of13_ericsson.pcapng"),
                 CaptureFiles.Reader.BUILTIN, Analyzer.DEFAULT_IDLE_TIMEOUT_NS);

@@ -49,14 +49,13 @@ class TsharkAnalysisAgreementTest {
 
     @Test
     void publicCorpusMatchesTshark() throws Exception {
-        Path corpus = Path.of(System.getProperty("tcplens.corpus", "../../shared/pcaps/public"));
-        Assumptions.assumeTrue(Files.isDirectory(corpus), "public corpus not found at " + corpus);
+        Path corpus = TsharkFixtures.corpus();
         compareAll(Path.of("src/test/resources/tshark-analysis/public"), corpus);
     }
 
     @Test
     void samplePcapsMatchTshark() throws Exception {
-        Path samples = Path.of(System.getProperty("tcplens.samples", "../sample-pcaps"));
+        Path samples = TsharkFixtures.samples();
         compareAll(Path.of("src/test/resources/tshark-analysis/samples"), samples);
     }
 

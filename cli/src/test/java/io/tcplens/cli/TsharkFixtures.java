@@ -33,6 +33,18 @@ final class TsharkFixtures {
     private TsharkFixtures() {
     }
 
+    /** the public capture corpus (system property tcplens.corpus), or the test is skipped with the reason */
+    static Path corpus() {
+        Path corpus = Path.of(System.getProperty("tcplens.corpus", "../../shared/pcaps/public"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(corpus), "public corpus not found at " + corpus);
+        return corpus;
+    }
+
+    /** the repository's sample-pcaps/ folder */
+    static Path samples() {
+        return Path.of(System.getProperty("tcplens.samples", "../sample-pcaps"));
+    }
+
     static List<Map<String, String>> read(Path tsv) {
         try {
             List<String> lines = Files.readAllLines(tsv, StandardCharsets.UTF_8);

@@ -55,8 +55,7 @@ class ZeekAgreementTest {
 
     @Test
     void zeekBaselinesAgree() throws Exception {
-        Path corpus = Path.of(System.getProperty("tcplens.corpus", "../../shared/pcaps/public"));
-        Assumptions.assumeTrue(Files.isDirectory(corpus), "public corpus not found at " + corpus);
+        Path corpus = TsharkFixtures.corpus();
         List<Map<String, String>> raw = TsharkFixtures.read(Path.of("src/test/resources/zeek/baselines.tsv"));
         Map<String, List<Row>> byCapture = new LinkedHashMap<>();
         for (Map<String, String> m : raw) {
