@@ -111,6 +111,9 @@ class DeepAnalysisTest {
         assertEquals(new Diagnosis("reset_by_server", "server reset the connection 2.1 s into the transfer"),
                 handshake().at(10, c2s().psh().seq(C + 1).ack(S + 1).payload(10))
                         .at(2100, s2c().rst().seq(S + 1)).only().diagnosis());
+        assertEquals(new Diagnosis("reset_by_client", "client reset the connection 500 ms after the server's FIN"),
+                handshake().at(10, s2c().fin().seq(S + 1).ack(C + 1))
+                        .at(510, c2s().rst().seq(C + 1)).only().diagnosis());
         assertEquals(new Diagnosis("midstream", "capture began mid-session: handshake not seen"),
                 new Trace().at(0, c2s().psh().seq(7).ack(9).payload(5)).only().diagnosis());
         assertEquals("open", handshake().only().diagnosis().code());
