@@ -224,7 +224,7 @@ public final class LiveCapture implements AutoCloseable {
     }
 
     /** the real path of the running java binary, for the setcap hint */
-    static String javaBinary() {
+    public static String javaBinary() {
         Optional<String> cmd = ProcessHandle.current().info().command();
         String java = cmd.orElse(System.getProperty("java.home") + "/bin/java");
         try {
@@ -259,9 +259,7 @@ public final class LiveCapture implements AutoCloseable {
             for (PcapAddress a : d.getAddresses()) {
                 InetAddress ia = a.getAddress();
                 if (ia != null) {
-                    String s = ia.getHostAddress();
-                    int pct = s.indexOf('%');
-                    addrs.add(pct > 0 ? s.substring(0, pct) : s);
+                    addrs.add(text(ia));
                 }
             }
             String why = null;
@@ -282,6 +280,43 @@ public final class LiveCapture implements AutoCloseable {
                     why == null, why));
         }
         return out;
+    }
+
+    /** an address as text, IPv6 in RFC 5952 form (longest run of zero groups compressed) */
+    static String text(InetAddress a) {
+        byte[] b = a.getAddress();
+        if (b.length != 16) {
+            return a.getHostAddress();
+        }
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) {
+            g[i] = ((b[2 * i] & 0xFF) << 8) | (b[2 * i + 1] & 0xFF);
+        }
+        int bestAt = -1, bestLen = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && g[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestAt = i;
+                bestLen = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestAt) {
+                sb.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(g[i]));
+        }
+        return sb.toString();
     }
 
     /** LINKTYPE_ number of the frames (1 Ethernet, 276 Linux SLL2 for {@code any}, ...) */
