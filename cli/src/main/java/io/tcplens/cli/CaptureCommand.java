@@ -107,6 +107,11 @@ final class CaptureCommand implements Callable<Integer> {
     /** set while a capture runs (tests stop it through {@link #stopRunning}) */
     private static volatile LiveCapture running;
 
+    /** true while a capture runs in this JVM (its device is open: packets are being kept) */
+    static boolean isRunning() {
+        return running != null;
+    }
+
     /** Stops the capture this JVM is running, as SIGINT/SIGTERM do; false when none runs. */
     static boolean stopRunning() {
         LiveCapture c = running;
