@@ -81,6 +81,10 @@ final class CaptureCommand implements Callable<Integer> {
             description = "also write every captured packet to FILE.pcap (nanosecond pcap when libpcap offers it)")
     Path writeFile;
 
+    @Option(names = "--time-stamp-precision", paramLabel = "PRECISION", defaultValue = "nano",
+            description = "-w file timestamps: nano (when libpcap offers them) or micro. Default: ${DEFAULT-VALUE}")
+    String precision;
+
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
             description = "text (timeline per session) or jsonl (one JSON object per session). Default: ${DEFAULT-VALUE}")
     Format format;
@@ -172,7 +176,8 @@ final class CaptureCommand implements Callable<Integer> {
         PcapWriter writer = null;
         if (writeFile != null) {
             try {
-                writer = new PcapWriter(writeFile, capture.linkType(), snaplen, capture.nanosecondTimestamps());
+                writer = new PcapWriter(writeFile, capture.linkType(), snaplen,
+                        capture.nanosecondTimestamps() && precision.equals("nano"));
                 writer.flush();
             } catch (IOException e) {
                 throw new UserError(ExitCode.OUTPUT_ERROR, "cannot write " + writeFile + ": " + Output.reason(e)
@@ -329,6 +334,9 @@ final class CaptureCommand implements Callable<Integer> {
         }
         if (bufferSize < 65536) {
             throw new ParameterException(spec.commandLine(), "--buffer-size must be at least 65536 bytes");
+        }
+        if (!precision.equals("nano") && !precision.equals("micro")) {
+            throw new ParameterException(spec.commandLine(), "--time-stamp-precision must be nano or micro");
         }
         if (maxSessions < 1) {
             throw new ParameterException(spec.commandLine(), "--max-sessions must be at least 1");
