@@ -6,9 +6,9 @@
 #
 # Traffic goes only to 127.0.0.1 / ::1 on lo, and (no-answer) to 127.0.0.1
 # inside a network namespace this script creates and always deletes.
-# Each scenario uses its own fixed port (see scenarios.py PORTS), tcpdump
-# filters on it, is started before and stopped after the traffic, and is
-# itself bounded by `timeout`.
+# Each scenario uses its own fixed port (see scenarios.py PORTS),
+# `tcplens capture` filters on it, is started before and stopped (SIGTERM)
+# after the traffic, and is itself bounded by `timeout`.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -16,19 +16,21 @@ cd "$HERE"
 
 ALL=(client-close server-close refused reset half-close ipv6-client-close
      no-answer mixed)
-TCPDUMP_LIMIT=30      # seconds; hard upper bound for every tcpdump
+CAPTURE_LIMIT=30      # seconds; hard upper bound for every tcplens capture
 SCENARIO_LIMIT=20     # seconds; hard upper bound for every scenarios.py run
 NS="tcplens-rec-$$"   # namespace for no-answer
 
 die() { echo "record.sh: $*" >&2; exit 1; }
 
 [[ $EUID -eq 0 ]] || die "must run as root (capturing on lo needs it): sudo $0"
-command -v tcpdump >/dev/null || die "tcpdump not found; install it (apt-get install tcpdump)"
+TCPLENS="$HERE/../tcplens"
+[[ -x "$TCPLENS" ]] || die "the tcplens launcher is missing: $TCPLENS"
+"$TCPLENS" --version >/dev/null || die "tcplens does not run (it needs JDK 17, Maven and libpcap)"
 command -v python3 >/dev/null || die "python3 not found"
 command -v timeout >/dev/null || die "timeout (coreutils) not found"
 HAVE_TSHARK=0; command -v tshark >/dev/null && HAVE_TSHARK=1
 
-TCPDUMP_PID=""
+CAPTURE_PID=""
 SCEN_PID=""
 NS_CREATED=0
 WORK="$(mktemp -d)"
@@ -38,9 +40,9 @@ cleanup() {
         kill -TERM "$SCEN_PID" 2>/dev/null || true
         wait "$SCEN_PID" 2>/dev/null || true
     fi
-    if [[ -n "$TCPDUMP_PID" ]] && kill -0 "$TCPDUMP_PID" 2>/dev/null; then
-        kill -TERM "$TCPDUMP_PID" 2>/dev/null || true
-        wait "$TCPDUMP_PID" 2>/dev/null || true
+    if [[ -n "$CAPTURE_PID" ]] && kill -0 "$CAPTURE_PID" 2>/dev/null; then
+        kill -TERM "$CAPTURE_PID" 2>/dev/null || true
+        wait "$CAPTURE_PID" 2>/dev/null || true
     fi
     if [[ $NS_CREATED -eq 1 ]]; then
         ip netns del "$NS" 2>/dev/null || true
@@ -56,21 +58,21 @@ trap 'exit 143' TERM
 #   NETNS is "-" for the host's lo.
 capture() {
     local name=$1 prec=$2 ns=$3 filter=$4; shift 5
-    local out="$name.pcap" tmp="$WORK/$name.pcap" err="$WORK/$name.err"
+    local out="$name.pcap" tmp="$WORK/$name.pcap" err="$WORK/$name.err" rep="$WORK/$name.out"
     local -a pre=()
     [[ $ns != - ]] && pre=(ip netns exec "$ns")
-    echo "== $name: tcpdump -i lo '$filter' (precision $prec)"
+    echo "== $name: tcplens capture -i lo -f '$filter' (precision $prec)"
 
-    "${pre[@]}" timeout "$TCPDUMP_LIMIT" tcpdump -i lo -U -n -Z root \
-        --time-stamp-precision="$prec" -w "$tmp" "$filter" 2>"$err" &
-    TCPDUMP_PID=$!
+    "${pre[@]}" timeout "$CAPTURE_LIMIT" "$TCPLENS" capture -i lo --brief \
+        --time-stamp-precision="$prec" -w "$tmp" -f "$filter" >"$rep" 2>"$err" &
+    CAPTURE_PID=$!
     local i
-    for i in $(seq 1 50); do                       # wait <= 5 s for tcpdump
-        grep -q "listening on" "$err" 2>/dev/null && break
-        kill -0 "$TCPDUMP_PID" 2>/dev/null || { cat "$err" >&2; die "tcpdump failed for $name"; }
+    for i in $(seq 1 100); do                      # wait <= 10 s for tcplens (JVM start)
+        grep -q "capturing on" "$err" 2>/dev/null && break
+        kill -0 "$CAPTURE_PID" 2>/dev/null || { cat "$err" >&2; die "tcplens capture failed for $name"; }
         sleep 0.1
     done
-    grep -q "listening on" "$err" || die "tcpdump did not start for $name"
+    grep -q "capturing on" "$err" || die "tcplens capture did not start for $name"
     sleep 0.3
 
     "${pre[@]}" timeout "$SCENARIO_LIMIT" "$@" &
@@ -79,11 +81,12 @@ capture() {
     SCEN_PID=""
 
     sleep 0.5                                      # let the last packets land
-    kill -TERM "$TCPDUMP_PID"
-    wait "$TCPDUMP_PID" || true                    # timeout exits 124 on TERM
-    TCPDUMP_PID=""
-    grep -E "captured|dropped" "$err" | sed 's/^/   tcpdump: /'
-    grep -q "^0 packets dropped by kernel" "$err" || die "$name: kernel dropped packets"
+    kill -TERM "$CAPTURE_PID"
+    wait "$CAPTURE_PID" || true                    # stopped by SIGTERM
+    CAPTURE_PID=""
+    grep -E "captured" "$rep" | sed 's/^/   tcplens: /'
+    grep -q " 0 dropped by kernel, 0 dropped by interface, 0 dropped by tcplens" "$rep" \
+        || die "$name: packets were dropped"
     [[ -s "$tmp" ]] || die "$name: empty capture"
     mv -f "$tmp" "$out"
     if [[ -n "${SUDO_UID:-}" ]]; then chown "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" "$out"; fi

@@ -11,7 +11,9 @@ public enum EndReason {
     /** a new SYN with another initial sequence number reused the 4-tuple */
     PORT_REUSED,
     /** still open when the input ended */
-    CAPTURE_END;
+    CAPTURE_END,
+    /** removed, still open, to keep the table within {@code --max-sessions} (the longest-idle goes first) */
+    EVICTED;
 
     public String jsonName() {
         return switch (this) {
@@ -20,6 +22,7 @@ public enum EndReason {
             case IDLE_TIMEOUT -> "idle_timeout";
             case PORT_REUSED -> "port_reused";
             case CAPTURE_END -> "capture_end";
+            case EVICTED -> "evicted";
         };
     }
 }

@@ -35,6 +35,8 @@ public final class SessionTracker {
     private long clock = Long.MIN_VALUE;
     private long portReuses;
     private long idleExpiries;
+    private int maxSessions = Integer.MAX_VALUE;
+    private long evictions;
 
     public SessionTracker(long idleTimeoutNs, long closeLingerNs, SessionListener listener) {
         if (idleTimeoutNs <= 0 || closeLingerNs < 0) {
@@ -73,6 +75,7 @@ public final class SessionTracker {
             }
         }
         if (session == null) {
+            evictIfFull();
             session = new TcpSession(nextId++, s, hash, ts);
             fromA = true;
             table.insert(session);
@@ -123,6 +126,62 @@ public final class SessionTracker {
         for (TcpSession s : remaining) {
             end(s, EndReason.CAPTURE_END);
         }
+    }
+
+    /**
+     * Caps the session table: before a new session would exceed {@code max}, the longest-idle session
+     * (closed ones waiting out the close linger first in line with open ones, by last packet) ends
+     * at once, an open one with {@link EndReason#EVICTED}. Memory then stays bounded however long a
+     * live capture runs.
+     */
+    public void setMaxSessions(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max sessions must be at least 1");
+        }
+        this.maxSessions = max;
+    }
+
+    private void evictIfFull() {
+        while (table.size() >= maxSessions) {
+            TcpSession o = open.head();
+            TcpSession e = ended.head();
+            TcpSession victim = o == null ? e : e == null ? o : (e.lastSeenNs <= o.lastSeenNs ? e : o);
+            if (victim == null) {
+                return;
+            }
+            evictions++;
+            end(victim, victim.inEndedList ? EndReason.CLOSED : EndReason.EVICTED);
+        }
+    }
+
+    /** sessions ended early by {@link #setMaxSessions} */
+    public long evictions() {
+        return evictions;
+    }
+
+    /**
+     * Moves the capture clock to {@code ts} without a packet (a live capture's wall clock while the
+     * interface is quiet), so closed sessions and idle ones end on time.
+     */
+    public void advanceClock(long ts) {
+        if (ts > clock) {
+            clock = ts;
+            expire();
+        }
+    }
+
+    /** A snapshot of the sessions still open, in order of id; they stay in the table. */
+    public List<SessionRecord> openSessionRecords() {
+        List<TcpSession> list = new ArrayList<>();
+        for (TcpSession s = open.head(); s != null; s = s.next) {
+            list.add(s);
+        }
+        list.sort(Comparator.comparingLong(TcpSession::id));
+        List<SessionRecord> out = new ArrayList<>(list.size());
+        for (TcpSession s : list) {
+            out.add(s.toRecord(EndReason.CAPTURE_END));
+        }
+        return out;
     }
 
     /** sessions started so far */
