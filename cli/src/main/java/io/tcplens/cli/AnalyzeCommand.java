@@ -74,6 +74,15 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "how long a closed or reset session still collects late packets. Default: ${DEFAULT-VALUE}")
     double closeLinger;
 
+    @Option(names = "--max-sessions", paramLabel = "N",
+            description = "at most N sessions in the table at once; before a new one would exceed it, the longest-idle "
+                    + "ends (end_reason evicted). Default: as many as the Java heap holds comfortably "
+                    + "(max heap / " + BYTES_PER_SESSION + " bytes)")
+    Integer maxSessions;
+
+    /** what one session in the table costs, generously (measured ~1.5 kB for a SYN-only session) */
+    static final long BYTES_PER_SESSION = 4096;
+
     @Option(names = "--verify-checksums",
             description = "verify TCP checksums and count bad ones per endpoint (off by default: on the capturing "
                     + "host, checksum offload makes outgoing segments' checksums wrong)")
@@ -142,6 +151,9 @@ final class AnalyzeCommand implements Callable<Integer> {
             default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "unknown --reader '" + reader + "': use builtin or libpcap");
         };
+        if (maxSessions != null && maxSessions < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max-sessions must be at least 1");
+        }
         if (!(seconds(idleTimeout) > 0) || !(closeLinger >= 0)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--idle-timeout must be at least 1 ns (1e-9) and --close-linger >= 0 seconds");
@@ -185,6 +197,9 @@ final class AnalyzeCommand implements Callable<Integer> {
             });
             Analyzer analyzer = new Analyzer(seconds(idleTimeout), seconds(closeLinger), ordered);
             analyzer.setVerifyChecksums(verifyChecksums);
+            int cap = maxSessions != null ? maxSessions
+                    : (int) Math.max(10_000, Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() / BYTES_PER_SESSION));
+            analyzer.sessions().setMaxSessions(cap);
             if (packets != null) {
                 analyzer.setPacketListener(packets);
             }
@@ -247,6 +262,12 @@ final class AnalyzeCommand implements Callable<Integer> {
             for (int lt : st.unsupportedLinkTypes()) {
                 stderr.println("tcplens: note: " + st.unsupported(lt) + " frames of link type " + lt
                         + " were skipped: tcplens does not decode that link type");
+            }
+            long evicted = analyzer.sessions().evictions();
+            if (evicted > 0) {
+                stderr.println("tcplens: note: " + Units.plural(evicted, "session was", "sessions were")
+                        + " evicted (end_reason evicted) to keep at most " + cap + " sessions open at once"
+                        + (maxSessions == null ? " (the default for this heap; see --max-sessions)" : ""));
             }
             if (st.malformed() + st.truncated() > 0) {
                 stderr.println("tcplens: note: " + Units.plural(st.malformed(), "frame was", "frames were")

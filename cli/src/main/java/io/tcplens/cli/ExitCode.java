@@ -31,6 +31,8 @@ public final class ExitCode {
     public static final int INTERFACE_DOWN = 10;
     /** the output cannot be written */
     public static final int OUTPUT_ERROR = 11;
+    /** the Java heap ran out (the message suggests --max-sessions or a larger -Xmx) */
+    public static final int OUT_OF_MEMORY = 12;
     /**
      * SIGINT (Ctrl-C): reading stopped, the sessions read so far were reported and the {@code -o}
      * file is complete. 128 + 2, as shells report it; SIGTERM ends the same way with 143 (128 + 15).

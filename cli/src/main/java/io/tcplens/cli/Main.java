@@ -25,6 +25,7 @@ import java.io.PrintWriter;
             " 9:invalid BPF filter",
             "10:interface is down",
             "11:output cannot be written",
+            "12:out of memory (see --max-sessions)",
             "130:interrupted by SIGINT (143: SIGTERM); sessions read so far were reported"})
 public final class Main implements Runnable {
 
@@ -62,7 +63,14 @@ public final class Main implements Runnable {
             err.println("tcplens: " + ex.getMessage() + " (see: " + c.getCommandSpec().qualifiedName() + " --help)");
             return ExitCode.USAGE;
         });
-        int code = cl.execute(args);
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("tcplens: out of memory: more concurrent sessions than the Java heap holds; cap the session "
+                    + "table (--max-sessions N) or give Java more memory (JAVA_OPTS=-Xmx4g ./tcplens ...)");
+            code = ExitCode.OUT_OF_MEMORY;
+        }
         out.flush();
         err.flush();
         return code;

@@ -44,5 +44,6 @@ final class SeqFlow {
     /** Anomaly bits of this direction's last analysed segment (lastsegmentflags) */
     int lastSegmentFlags;
 
-    final long[] counts = new long[Anomaly.values().length];
+    /** packets of this direction per Anomaly ordinal; made at the first anomaly */
+    long[] counts;
 }

@@ -127,6 +127,9 @@ final class SequenceAnalysis {
         }
 
         if (ta != 0) {
+            if (fwd.counts == null) {
+                fwd.counts = new long[Anomaly.values().length];   // first anomaly of this direction
+            }
             long[] counts = fwd.counts;
             for (int bits = ta; bits != 0; bits &= bits - 1) {
                 counts[Integer.numberOfTrailingZeros(bits)]++;
@@ -297,6 +300,7 @@ final class SequenceAnalysis {
 
     /** packets sent by a ({@code fromA}) or b that showed anomaly {@code a} */
     long count(boolean fromA, Anomaly a) {
-        return (fromA ? this.fromA : this.fromB).counts[a.ordinal()];
+        long[] counts = (fromA ? this.fromA : this.fromB).counts;
+        return counts == null ? 0 : counts[a.ordinal()];
     }
 }

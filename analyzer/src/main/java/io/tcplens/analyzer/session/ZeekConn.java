@@ -23,7 +23,8 @@ import static io.tcplens.analyzer.session.ZeekEndpoint.SYN_SENT;
  * timers, 64-bit sequence wrap-around.
  *
  * <p>Per packet this allocates nothing: state is in primitive fields and in the two
- * {@link ZeekEndpoint}s and the history array made with the session.
+ * {@link ZeekEndpoint}s; the history array grows (rarely: most histories are under 8 letters) and
+ * the out-of-order block lists are made the first time they are needed.
  */
 final class ZeekConn {
 
@@ -48,7 +49,7 @@ final class ZeekConn {
 
     private final ZeekEndpoint a = new ZeekEndpoint();
     private final ZeekEndpoint b = new ZeekEndpoint();
-    private final char[] hist = new char[MAX_HISTORY];
+    private char[] hist = new char[8];   // grows by doubling up to MAX_HISTORY
     private int histLen;
     /** Session::hist_seen */
     private int histSeen;
@@ -446,6 +447,10 @@ final class ZeekConn {
                 deliverBuffered(e);
             }
         } else if (e.blocks < ZeekEndpoint.MAX_BLOCKS) {
+            if (e.blockLo == null) {
+                e.blockLo = new long[ZeekEndpoint.MAX_BLOCKS];
+                e.blockHi = new long[ZeekEndpoint.MAX_BLOCKS];
+            }
             e.blockLo[e.blocks] = seq;
             e.blockHi[e.blocks] = upper;
             e.blocks++;
@@ -499,6 +504,9 @@ final class ZeekConn {
 
     private void add(char c) {
         if (histLen < MAX_HISTORY) {
+            if (histLen == hist.length) {
+                hist = java.util.Arrays.copyOf(hist, Math.min(MAX_HISTORY, hist.length * 2));
+            }
             hist[histLen++] = c;
         }
     }

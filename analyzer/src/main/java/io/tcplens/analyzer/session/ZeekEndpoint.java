@@ -52,8 +52,9 @@ final class ZeekEndpoint {
     // TCP_Reassembler (Reassembler(1, ...)): relative sequence numbers, first payload byte is 1
     long lastReassemSeq = 1;
     long trimSeq = 1;
-    final long[] blockLo = new long[MAX_BLOCKS];
-    final long[] blockHi = new long[MAX_BLOCKS];
+    // allocated at the first out-of-order block: most connections never need them
+    long[] blockLo;
+    long[] blockHi;
     int blocks;
 
     /** TCP_Endpoint::SetState: prev_state only moves on a real change */
