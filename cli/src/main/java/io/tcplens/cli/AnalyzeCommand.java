@@ -266,7 +266,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             long evicted = analyzer.sessions().evictions();
             if (evicted > 0) {
                 stderr.println("tcplens: note: " + Units.plural(evicted, "session was", "sessions were")
-                        + " evicted (end_reason evicted) to keep at most " + cap + " sessions open at once"
+                        + " evicted (end_reason evicted) to keep at most " + Units.plural(cap, "session", "sessions") + " open at once"
                         + (maxSessions == null ? " (the default for this heap; see --max-sessions)" : ""));
             }
             if (st.malformed() + st.truncated() > 0) {

@@ -7,7 +7,7 @@ import java.util.Locale;
  * {@code code} for scripts and a sentence for people. Ordered by how actionable the finding is:
  * failures to connect, then aborts and stalls, then loss, then what the capture could not show.
  *
- * @param code stable identifier: ok, port_closed, no_answer, reset_by_client, reset_by_server,
+ * @param code stable identifier: ok, evicted, port_closed, no_answer, reset_by_client, reset_by_server,
  *             receiver_stalled, heavy_loss, handshake_incomplete, midstream, close_incomplete, open
  * @param text one line naming the evidence
  */
@@ -20,6 +20,10 @@ public record Diagnosis(String code, String text) {
 
     public static Diagnosis of(SessionRecord r) {
         SessionRecord.HandshakeInfo hs = r.handshake();
+        if (r.endReason() == EndReason.EVICTED) {
+            return new Diagnosis("evicted", "evicted from the full session table (--max-sessions) after "
+                    + r.packets() + (r.packets() == 1 ? " packet" : " packets") + ": its analysis is incomplete");
+        }
         switch (hs.status()) {
             case REFUSED:
                 return new Diagnosis("port_closed", "port closed: SYN answered by RST (nothing listens on "
@@ -66,8 +70,10 @@ public record Diagnosis(String code, String text) {
             case CLOSING -> new Diagnosis("close_incomplete", c.initiator().jsonName() + " closed, "
                     + c.initiator().peer().jsonName() + (closedBothWays(r) ? "'s FIN was not acknowledged"
                     : " never closed its side"));
-            default -> new Diagnosis("open", r.endReason() == EndReason.IDLE_TIMEOUT
-                    ? "idle, no FIN or RST before the idle timeout" : "still open at the end of the capture");
+            default -> new Diagnosis("open", switch (r.endReason()) {
+                case IDLE_TIMEOUT -> "idle, no FIN or RST before the idle timeout";
+                default -> "still open at the end of the capture";
+            });
         };
     }
 

@@ -93,6 +93,7 @@ public final class TextRenderer implements SessionSink {
             case OPEN -> sb.append(prefix(hs)).append(switch (r.endReason()) {
                 case IDLE_TIMEOUT -> "idle, no FIN or RST";
                 case PORT_REUSED -> "replaced by a new connection on the same ports";
+                case EVICTED -> "evicted from the full session table (--max-sessions)";
                 default -> "open at end of capture";
             });
         }
