@@ -45,7 +45,7 @@ public final class TextRenderer implements SessionSink {
         sessions++;
         Outcome outcome = r.outcome();
         byOutcome.merge(outcome, 1L, Long::sum);
-        if (outcome == Outcome.CLOSED || outcome == Outcome.CLOSING) {
+        if (outcome == Outcome.CLOSED) {
             if (r.close().initiator() == Role.CLIENT) {
                 clientClosedFirst++;
             } else if (r.close().initiator() == Role.SERVER) {
