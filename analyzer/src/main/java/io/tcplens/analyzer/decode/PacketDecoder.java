@@ -773,11 +773,13 @@ public final class PacketDecoder {
             }
             if (o + 2 > lim) {
                 s.optionsTruncated = true;
+                s.optionsMalformed = o + 2 > hend;   // no room for the length byte inside the header
                 return;
             }
             int len = b[o + 1] & 0xFF;
             if (len < 2 || o + len > lim) {
                 s.optionsTruncated = true;   // bad length, or cut
+                s.optionsMalformed = len < 2 || o + len > hend;   // runs past the header: nonsense, not a snaplen cut
                 return;
             }
             switch (kind) {

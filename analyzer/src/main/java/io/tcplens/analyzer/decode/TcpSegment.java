@@ -65,6 +65,8 @@ public final class TcpSegment {
     final int[] sackRight = new int[MAX_SACK_BLOCKS];
     /** true when the options could not be fully parsed (cut by the snaplen or malformed) */
     boolean optionsTruncated;
+    /** true when an option has an impossible length (below 2, or running past the TCP header) */
+    boolean optionsMalformed;
 
     void clear() {
         checksumStatus = CHECKSUM_UNKNOWN;
@@ -95,6 +97,7 @@ public final class TcpSegment {
         tsVal = tsEcr = 0;
         sackBlockCount = 0;
         optionsTruncated = false;
+        optionsMalformed = false;
     }
 
     public int ipVersion() { return ipVersion; }
@@ -154,6 +157,17 @@ public final class TcpSegment {
     public int sackLeft(int i) { return sackLeft[i]; }
     public int sackRight(int i) { return sackRight[i]; }
     public boolean optionsTruncated() { return optionsTruncated; }
+    public boolean optionsMalformed() { return optionsMalformed; }
+
+    /**
+     * A segment no TCP stack sends on purpose: SYN with FIN or RST, no control bit at all (the
+     * "null" probe), or FIN, SYN, RST, PSH, ACK and URG all set ("Christmas tree"), or options
+     * with impossible lengths. Still a TCP segment of its session; counted, never fatal.
+     */
+    public boolean nonsense() {
+        int f = flags & 0x3F;
+        return ((f & SYN) != 0 && (f & (FIN | RST)) != 0) || f == 0 || f == 0x3F || optionsMalformed;
+    }
 
     /** Length of the segment in sequence space: payload, plus one each for SYN and FIN (RFC 9293 §3.4). */
     public int segmentLength() {

@@ -71,6 +71,8 @@ public final class Endpoint {
     long oversizeSegments;
     /** segments whose TCP checksum was wrong, when checksums are verified */
     long badChecksums;
+    /** segments with nonsense flags or option lengths ({@code TcpSegment.nonsense()}) */
+    long malformedSegments;
 
     Endpoint(long addrHi, long addrLo, int port) {
         this.addrHi = addrHi;

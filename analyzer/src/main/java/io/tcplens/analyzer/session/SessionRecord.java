@@ -44,13 +44,14 @@ public record SessionRecord(
      * @param zeroWindowEpisodes times it advertised a zero window; {@code zeroWindowNs} how long in all
      * @param oversizeSegments  segments longer than the MSS the peer announced (GRO/TSO captures)
      * @param badChecksums      segments with a wrong TCP checksum (only with checksum verification)
+     * @param malformedSegments segments with nonsense flags (SYN+FIN, SYN+RST, none, all) or option lengths
      * @param finalState        its RFC 9293 state when last seen
      */
     public record EndpointInfo(int mss, int windowScale, boolean sackPermitted, boolean timestamps,
                                long lastWindow, long uniqueBytes, long dataSegments,
                                long rttSamples, Long rttMinNs, Long rttMeanNs, Long rttMaxNs,
                                long zeroWindowEpisodes, long zeroWindowNs, long oversizeSegments,
-                               long badChecksums, TcpState finalState) {
+                               long badChecksums, long malformedSegments, TcpState finalState) {
     }
 
     /**

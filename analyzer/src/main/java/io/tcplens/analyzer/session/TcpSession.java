@@ -250,6 +250,9 @@ public final class TcpSession {
         if (s.checksumStatus() == TcpSegment.CHECKSUM_BAD) {
             sender.badChecksums++;
         }
+        if (s.nonsense()) {
+            sender.malformedSegments++;
+        }
         if (!rst) {
             int w = s.window();
             sender.lastWindow = w;
@@ -280,7 +283,7 @@ public final class TcpSession {
                 e.dataPackets,
                 e.rttSamples, e.rttSamples > 0 ? e.rttMinNs : null,
                 e.rttSamples > 0 ? e.rttSumNs / e.rttSamples : null, e.rttSamples > 0 ? e.rttMaxNs : null,
-                e.zeroWindowEpisodes, zeroWindowNs, e.oversizeSegments, e.badChecksums,
+                e.zeroWindowEpisodes, zeroWindowNs, e.oversizeSegments, e.badChecksums, e.malformedSegments,
                 e.state);
     }
 

@@ -102,6 +102,24 @@ class DeepAnalysisTest {
     }
 
     @Test
+    void nonsenseSegmentsAreCountedAndDoNotDerailTheSession() {
+        SessionRecord r = handshake()
+                .at(3, c2s().flags(0).seq(C + 1))                                      // no flags ("null")
+                .at(4, c2s().flags(0x03).seq(C))                                       // SYN+FIN with the ISN
+                .at(5, c2s().psh().seq(C + 1).ack(S + 1).payload(10))                  // ordinary data
+                .at(6, c2s().flags(0x40 | 0x80 | 0x10).seq(C + 11).ack(S + 1))        // ECE+CWR+ACK: legal
+                .at(7, c2s().flags(0x3F).seq(C + 11).ack(S + 1))                      // FIN SYN RST PSH ACK URG
+                .only();
+        // a SYN with a new ISN would start a new session and a RST ends one - in tshark too - but
+        // neither the null segment nor the SYN+FIN retry changes whose session the data belongs to
+        assertEquals(3, r.clientInfo().malformedSegments());
+        assertEquals(0, r.serverInfo().malformedSegments());
+        assertEquals(7, r.packetsC2s());
+        assertEquals(10, r.bytesC2s());
+        assertEquals(HandshakeStatus.COMPLETE, r.handshake().status());
+    }
+
+    @Test
     void diagnosisNamesTheEvidence() {
         assertEquals(new Diagnosis("port_closed", "port closed: SYN answered by RST (nothing listens on 80)"),
                 new Trace().at(0, c2s().syn().seq(C)).at(1, s2c().rst().seq(0).ack(C + 1)).only().diagnosis());

@@ -131,6 +131,7 @@ public final class JsonLinesRenderer implements SessionSink {
         json.writeNumberField("zero_window_ns", e.zeroWindowNs());
         json.writeNumberField("oversize_segments", e.oversizeSegments());
         json.writeNumberField("bad_checksums", e.badChecksums());
+        json.writeNumberField("malformed_segments", e.malformedSegments());
         json.writeStringField("final_state", e.finalState().rfcName());
         json.writeEndObject();
     }

@@ -32,6 +32,8 @@ public final class TextRenderer implements SessionSink {
     private long serverClosedFirst;
     private long handshakeNotSeen;
     private long sessions;
+    private long malformedSegments;
+    private final List<Long> malformedSessions = new ArrayList<>();
     private final Map<String, List<Long>> byVerdict = new TreeMap<>();
 
     /** @param timeline false for header lines only */
@@ -56,6 +58,13 @@ public final class TextRenderer implements SessionSink {
             handshakeNotSeen++;
         }
         byVerdict.computeIfAbsent(r.diagnosis().code(), k -> new ArrayList<>()).add(r.id());
+        long malformed = r.clientInfo().malformedSegments() + r.serverInfo().malformedSegments();
+        if (malformed > 0) {
+            malformedSegments += malformed;
+            if (malformedSessions.size() < 8) {
+                malformedSessions.add(r.id());
+            }
+        }
         out.write(header(r));
         out.write('\n');
         if (timeline) {
@@ -202,6 +211,10 @@ public final class TextRenderer implements SessionSink {
         if (e.badChecksums() > 0) {
             sb.append("; ").append(e.badChecksums()).append(" bad checksums");
         }
+        if (e.malformedSegments() > 0) {
+            sb.append("; ").append(Units.plural(e.malformedSegments(), "malformed segment", "malformed segments"))
+                    .append(" (nonsense flags or options)");
+        }
         sb.append("; ends ").append(e.finalState().rfcName());
         return sb.toString();
     }
@@ -338,6 +351,14 @@ public final class TextRenderer implements SessionSink {
         line(sb.toString());
         line(String.format(Locale.ROOT, "%s read: %d TCP, %d other", Units.plural(totals.frames(), "frame", "frames"),
                 totals.tcpSegments(), totals.otherFrames()));
+        if (malformedSegments > 0) {
+            StringBuilder ids = new StringBuilder();
+            for (long id : malformedSessions) {
+                ids.append(" #").append(id);
+            }
+            line(Units.plural(malformedSegments, "malformed TCP segment", "malformed TCP segments")
+                    + " (nonsense flags or options), in sessions" + ids + (malformedSessions.size() == 8 ? " …" : ""));
+        }
         out.flush();
     }
 }
