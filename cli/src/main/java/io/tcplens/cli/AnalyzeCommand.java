@@ -8,13 +8,16 @@ import io.tcplens.capture.CaptureException;
 import io.tcplens.capture.CaptureFiles;
 import io.tcplens.capture.PacketSource;
 import io.tcplens.capture.ReadResult;
-import io.tcplens.cli.render.JsonLinesRenderer;
 import io.tcplens.cli.render.PacketTable;
+import io.tcplens.cli.render.ReportFormat;
 import io.tcplens.cli.render.RunTotals;
 import io.tcplens.cli.render.SessionSink;
-import io.tcplens.cli.render.TextRenderer;
+import io.tcplens.cli.render.Sinks;
 import io.tcplens.cli.render.Units;
+import io.tcplens.capture.BpfFilter;
+import io.tcplens.capture.FrameHandler;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -36,8 +39,6 @@ import java.util.concurrent.Callable;
             "Several files are read in the order given as one continuous capture (e.g. rotated files)."})
 final class AnalyzeCommand implements Callable<Integer> {
 
-    enum Format { text, jsonl }
-
     @Spec
     CommandSpec spec;
 
@@ -45,8 +46,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     List<Path> files;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "text (timeline per session) or jsonl (one JSON object per session). Default: ${DEFAULT-VALUE}")
-    Format format;
+            description = "text (timeline per session), jsonl (one JSON object per session), csv (RFC 4180), "
+                    + "zeek (Zeek conn.log TSV) or html (a self-contained report). Default: ${DEFAULT-VALUE}")
+    ReportFormat format;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = "write the report to FILE (written whole, or not at all) instead of standard output")
@@ -76,6 +78,9 @@ final class AnalyzeCommand implements Callable<Integer> {
                     + "host, checksum offload makes outgoing segments' checksums wrong)")
     boolean verifyChecksums;
 
+    @Mixin
+    FilterOptions filters;
+
     @Override
     public Integer call() {
         CaptureFiles.Reader readerKind = switch (reader) {
@@ -91,11 +96,14 @@ final class AnalyzeCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         List<String> warnings = new ArrayList<>();
+        SessionFilter sessionFilter = filters.sessionFilter(spec.commandLine());
+        BpfFilter bpf = filters.bpfFilter();
 
         try (Output out = Output.open(output, stdout)) {
-            SessionSink sink = format == Format.jsonl ? new JsonLinesRenderer(out.writer())
-                    : new TextRenderer(out.writer(), !brief);
-            PacketTable packets = session != null && format == Format.text ? new PacketTable(session) : null;
+            Sinks.Report report = Sinks.create(format, out.writer(), !brief, session, Sinks.title(files),
+                    sessionFilter, java.time.Clock.systemUTC());
+            SessionSink sink = report.sink();
+            PacketTable packets = session != null && format == ReportFormat.text ? new PacketTable(session) : null;
             boolean[] found = {false};
             InIdOrder ordered = new InIdOrder(r -> {
                 if (session != null && r.id() != session) {
@@ -116,15 +124,26 @@ final class AnalyzeCommand implements Callable<Integer> {
             analyzer.setVerifyChecksums(verifyChecksums);
             if (packets != null) {
                 analyzer.setPacketListener(packets);
+            } else if (report.packets() != null) {
+                analyzer.setPacketListener(report.packets());
             }
+            Progress progress = Progress.ifTerminal(stderr, files, () -> analyzer.sessions().sessions());
+            FrameHandler frames = FilterOptions.frames(bpf, analyzer::onFrame);
+            FrameHandler handler = progress != null ? progress.wrap(frames) : frames;
             for (Path file : files) {
                 try (PacketSource source = CaptureFiles.open(file, readerKind)) {
-                    ReadResult result = source.readAll(analyzer::onFrame);
+                    ReadResult result = source.readAll(handler);
                     if (result.warning() != null) {
                         warnings.add(file + ": " + result.warning());
                     }
                 } catch (CaptureException e) {
                     throw new UserError(ExitCode.of(e.reason()), e.getMessage());
+                } catch (BpfFilter.FilterFailure e) {
+                    throw new UserError(ExitCode.of(e.captureException().reason()), e.getMessage());
+                } finally {
+                    if (progress != null) {
+                        progress.finish();
+                    }
                 }
             }
             analyzer.finish();
