@@ -8,13 +8,16 @@ import io.tcplens.capture.CaptureException;
 import io.tcplens.capture.CaptureFiles;
 import io.tcplens.capture.PacketSource;
 import io.tcplens.capture.ReadResult;
-import io.tcplens.cli.render.JsonLinesRenderer;
 import io.tcplens.cli.render.PacketTable;
+import io.tcplens.cli.render.ReportFormat;
 import io.tcplens.cli.render.RunTotals;
 import io.tcplens.cli.render.SessionSink;
-import io.tcplens.cli.render.TextRenderer;
+import io.tcplens.cli.render.Sinks;
 import io.tcplens.cli.render.Units;
+import io.tcplens.capture.BpfFilter;
+import io.tcplens.capture.FrameHandler;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -39,8 +42,6 @@ import java.util.concurrent.TimeUnit;
             "Several files are read in the order given as one continuous capture (e.g. rotated files)."})
 final class AnalyzeCommand implements Callable<Integer> {
 
-    enum Format { text, jsonl }
-
     @Spec
     CommandSpec spec;
 
@@ -48,8 +49,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     List<Path> files;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "text (timeline per session) or jsonl (one JSON object per session). Default: ${DEFAULT-VALUE}")
-    Format format;
+            description = "text (timeline per session), jsonl (one JSON object per session), csv (RFC 4180), "
+                    + "zeek (Zeek conn.log TSV) or html (a self-contained report). Default: ${DEFAULT-VALUE}")
+    ReportFormat format;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = "write the report to FILE (written whole, or not at all) instead of standard output")
@@ -106,6 +108,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
 
     private static final StopReading STOP = new StopReading();
+
+    @Mixin
+    FilterOptions filters;
 
     @Override
     public Integer call() {
@@ -170,11 +175,14 @@ final class AnalyzeCommand implements Callable<Integer> {
             }
         }
         long[] written = {0};
+        SessionFilter sessionFilter = filters.sessionFilter(spec.commandLine());
+        BpfFilter bpf = filters.bpfFilter();
 
         try (Output out = Output.open(output, stdout)) {
-            SessionSink sink = format == Format.jsonl ? new JsonLinesRenderer(out.writer())
-                    : new TextRenderer(out.writer(), !brief);
-            PacketTable packets = session != null && format == Format.text ? new PacketTable(session) : null;
+            Sinks.Report report = Sinks.create(format, out.writer(), !brief, session, Sinks.title(files),
+                    sessionFilter, java.time.Clock.systemUTC());
+            SessionSink sink = report.sink();
+            PacketTable packets = session != null && format == ReportFormat.text ? new PacketTable(session) : null;
             boolean[] found = {false};
             InIdOrder ordered = new InIdOrder(r -> {
                 if (session != null && r.id() != session) {
@@ -202,9 +210,14 @@ final class AnalyzeCommand implements Callable<Integer> {
             analyzer.sessions().setMaxSessions(cap);
             if (packets != null) {
                 analyzer.setPacketListener(packets);
+            } else if (report.packets() != null) {
+                analyzer.setPacketListener(report.packets());
             }
             long[] framesInFile = {0};
             String interruptedAt = null;
+            Progress progress = Progress.ifTerminal(stderr, files, () -> analyzer.sessions().sessions());
+            FrameHandler frames = FilterOptions.frames(bpf, analyzer::onFrame);
+            FrameHandler handler = progress != null ? progress.wrap(frames) : frames;
             for (Path file : files) {
                 if (interrupted) {
                     interruptedAt = "before " + file;
@@ -216,7 +229,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                         if (interrupted) {
                             throw STOP;
                         }
-                        analyzer.onFrame(ts, lt, ifId, data, off, caplen, origlen);
+                        handler.onFrame(ts, lt, ifId, data, off, caplen, origlen);
                         framesInFile[0]++;
                     });
                     if (result.warning() != null) {
@@ -234,6 +247,12 @@ final class AnalyzeCommand implements Callable<Integer> {
                         break;
                     }
                     throw new UserError(ExitCode.of(e.reason()), e.getMessage());
+                } catch (BpfFilter.FilterFailure e) {
+                    throw new UserError(ExitCode.of(e.captureException().reason()), e.getMessage());
+                } finally {
+                    if (progress != null) {
+                        progress.finish();
+                    }
                 }
             }
             if (interruptedAt != null) {

@@ -10,7 +10,8 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Rebuilds every TCP conversation of a capture into its handshake, data and close phases.",
-        subcommands = {AnalyzeCommand.class, CaptureCommand.class, InterfacesCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {AnalyzeCommand.class, CaptureCommand.class, InterfacesCommand.class, ShowCommand.class,
+            ExtractCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             " 0:success: every input read to its end (also when the reader of a pipe goes away)",

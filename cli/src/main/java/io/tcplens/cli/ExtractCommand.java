@@ -1,0 +1,160 @@
+package io.tcplens.cli;
+
+import io.tcplens.analyzer.Analyzer;
+import io.tcplens.analyzer.session.SessionRecord;
+import io.tcplens.capture.PcapWriter;
+import io.tcplens.cli.render.Units;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code tcplens extract FILE --session ID -w OUT.pcap}: the session's original frames, bytes and
+ * timestamps unchanged, same link type. The frames are found by their index in the input, recorded
+ * while the session engine assigns each packet to its session; a second pass copies them.
+ */
+@Command(name = "extract",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Writes the original frames of one session (bytes and timestamps unchanged, same link type) "
+                    + "to a pcap file with nanosecond timestamps, readable by Wireshark and tcpdump."})
+final class ExtractCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "pcap or pcapng capture files (read as one capture)")
+    List<Path> files;
+
+    @Option(names = "--session", paramLabel = "ID", required = true, description = "the session's id (as analyze shows it)")
+    long session;
+
+    @Option(names = {"-w", "--write"}, paramLabel = "OUT.pcap", required = true,
+            description = "the pcap file to write (written whole, or not at all)")
+    Path output;
+
+    @Option(names = "--reader", paramLabel = "READER", defaultValue = "builtin", description = "builtin or libpcap")
+    String reader;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300", description = "as for analyze")
+    double idleTimeout;
+
+    @Option(names = "--close-linger", paramLabel = "SECONDS", defaultValue = "60", description = "as for analyze")
+    double closeLinger;
+
+    @Mixin
+    FilterOptions filters;
+
+    @Override
+    public Integer call() {
+        var readerKind = Inputs.reader(reader, spec.commandLine());
+        var bpf = filters.bpfFilter();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+
+        // pass 1: which frames (by index in the input) belong to the session
+        long[] frame = {-1};
+        long[][] indices = {new long[64]};
+        int[] count = {0};
+        SessionRecord[] found = {null};
+        Analyzer analyzer = new Analyzer(Inputs.seconds(idleTimeout), Inputs.seconds(closeLinger), r -> {
+            if (r.id() == session) {
+                found[0] = r;
+            }
+        });
+        analyzer.setPacketListener((s, fromA, seg, ts, phase) -> {
+            if (s.id() == session) {
+                if (count[0] == indices[0].length) {
+                    indices[0] = Arrays.copyOf(indices[0], count[0] * 2);
+                }
+                indices[0][count[0]++] = frame[0];
+            }
+        });
+        List<String> warnings = new ArrayList<>();
+        var analyze = FilterOptions.frames(bpf, analyzer::onFrame);
+        Inputs.read(files, readerKind, (ts, lt, ifId, data, off, caplen, origLen) -> {
+            frame[0]++;
+            analyze.onFrame(ts, lt, ifId, data, off, caplen, origLen);
+        }, warnings);
+        analyzer.finish();
+        if (found[0] == null) {
+            long n = analyzer.sessions().sessions();
+            throw new UserError(ExitCode.USAGE, "no session " + session + ": the input has "
+                    + Units.plural(n, "session", "sessions") + (n > 0 ? " (ids 0.." + (n - 1) + ")" : ""));
+        }
+
+        // pass 2: copy those frames
+        long[] wanted = Arrays.copyOf(indices[0], count[0]);
+        Arrays.sort(wanted);
+        Path target = output.toAbsolutePath();
+        Path temp;
+        try {
+            temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
+        } catch (IOException e) {
+            throw new UserError(ExitCode.OUTPUT_ERROR, "cannot write " + output + ": " + Output.reason(e)
+                    + " (check that the folder exists and is writable)");
+        }
+        try {
+            long[] index = {-1};
+            int[] next = {0};
+            PcapWriter[] writer = {null};
+            int[] linkType = {-1};
+            IOException[] failure = {null};
+            Inputs.read(files, readerKind, (ts, lt, ifId, data, off, caplen, origLen) -> {
+                index[0]++;
+                if (next[0] >= wanted.length || wanted[next[0]] != index[0] || failure[0] != null) {
+                    return;
+                }
+                next[0]++;
+                try {
+                    if (writer[0] == null) {
+                        linkType[0] = lt;
+                        writer[0] = new PcapWriter(Files.newOutputStream(temp), lt, 262144, true);
+                    } else if (lt != linkType[0]) {
+                        throw new UserError(ExitCode.USAGE, "session " + session + " spans interfaces with link types "
+                                + linkType[0] + " and " + lt + ": a pcap file holds one link type");
+                    }
+                    writer[0].write(ts, data, off, caplen, origLen);
+                } catch (IOException e) {
+                    failure[0] = e;
+                }
+            }, new ArrayList<>());
+            if (writer[0] == null) {
+                writer[0] = new PcapWriter(Files.newOutputStream(temp), 1, 262144, true);
+            }
+            writer[0].close();
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UserError(ExitCode.OUTPUT_ERROR, "cannot write " + output + ": " + Output.reason(e));
+        } finally {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // nothing more to do
+            }
+        }
+        err.println("tcplens: wrote " + Units.plural(wanted.length, "frame", "frames") + " of session " + session
+                + " to " + output);
+        for (String w : warnings) {
+            err.println("tcplens: warning: " + w);
+        }
+        out.flush();
+        return warnings.isEmpty() ? ExitCode.OK : ExitCode.INPUT_TRUNCATED;
+    }
+}

@@ -1,0 +1,110 @@
+package io.tcplens.cli;
+
+import io.tcplens.analyzer.Analyzer;
+import io.tcplens.analyzer.session.SessionRecord;
+import io.tcplens.cli.render.PacketLadder;
+import io.tcplens.cli.render.PacketStore;
+import io.tcplens.cli.render.Units;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code tcplens show FILE --session ID}: the full packet ladder of one session. */
+@Command(name = "show",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Shows every packet of one session as a ladder: client and server states, one arrow per packet "
+                    + "with flags, relative seq/ack and length, its phase and Wireshark's anomaly flags.",
+            "Colors on a terminal, plain when piped."})
+final class ShowCommand implements Callable<Integer> {
+
+    /** packets kept for the ladder */
+    static final int MAX_PACKETS = 1_000_000;
+
+    enum Format { text, jsonl }
+
+    enum Color { auto, always, never }
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "pcap or pcapng capture files (read as one capture)")
+    List<Path> files;
+
+    @Option(names = "--session", paramLabel = "ID", required = true, description = "the session's id (as analyze shows it)")
+    long session;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (ladder) or jsonl (one JSON object per packet). Default: ${DEFAULT-VALUE}")
+    Format format;
+
+    @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
+            description = "auto (on a terminal), always or never. Default: ${DEFAULT-VALUE}")
+    Color color;
+
+    @Option(names = "--reader", paramLabel = "READER", defaultValue = "builtin", description = "builtin or libpcap")
+    String reader;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300", description = "as for analyze")
+    double idleTimeout;
+
+    @Option(names = "--close-linger", paramLabel = "SECONDS", defaultValue = "60", description = "as for analyze")
+    double closeLinger;
+
+    @Mixin
+    FilterOptions filters;
+
+    @Override
+    public Integer call() throws IOException {
+        var readerKind = Inputs.reader(reader, spec.commandLine());
+        var bpf = filters.bpfFilter();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        PacketStore store = new PacketStore(MAX_PACKETS, session);
+        SessionRecord[] found = {null};
+        Analyzer analyzer = new Analyzer(Inputs.seconds(idleTimeout), Inputs.seconds(closeLinger), r -> {
+            if (r.id() == session) {
+                found[0] = r;
+            }
+        });
+        analyzer.setPacketListener(store);
+        List<String> warnings = new ArrayList<>();
+        Inputs.read(files, readerKind, FilterOptions.frames(bpf, analyzer::onFrame), warnings);
+        analyzer.finish();
+        SessionRecord r = found[0];
+        if (r == null) {
+            long n = analyzer.sessions().sessions();
+            throw new UserError(ExitCode.USAGE, "no session " + session + ": the input has "
+                    + Units.plural(n, "session", "sessions") + (n > 0 ? " (ids 0.." + (n - 1) + ")" : ""));
+        }
+        if (format == Format.jsonl) {
+            PacketLadder.jsonl(r, store.take(session), out);
+        } else {
+            PacketLadder.text(r, store.take(session), out, useColor());
+        }
+        out.flush();
+        for (String w : warnings) {
+            err.println("tcplens: warning: " + w);
+        }
+        return warnings.isEmpty() ? ExitCode.OK : ExitCode.INPUT_TRUNCATED;
+    }
+
+    private boolean useColor() {
+        return switch (color) {
+            case always -> true;
+            case never -> false;
+            case auto -> System.console() != null && !"dumb".equals(System.getenv("TERM"))
+                    && System.getenv("NO_COLOR") == null;
+        };
+    }
+}

@@ -1,0 +1,136 @@
+package io.tcplens.cli.render;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.tcplens.analyzer.session.SessionRecord;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * RFC 4180 CSV: a header row, then one row per session with the JSON Lines fields flattened
+ * ({@code handshake.status} → {@code handshake_status}, {@code anomalies.c2s.retransmission} →
+ * {@code anomalies_c2s_retransmission}), plus {@code start_iso}/{@code end_iso}, the times in
+ * ISO-8601 UTC. Each row is made by flattening the session's JSON Lines object, so the two formats
+ * cannot disagree and a field added to JSON Lines appears here too. {@code null} is an empty field.
+ * Written here rather than with a CSV library: quoting (fields with a comma, quote, CR or LF are
+ * quoted, quotes doubled) and CRLF line ends are all RFC 4180 asks; tests read it with Commons CSV.
+ */
+public final class CsvRenderer implements SessionSink {
+
+    static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private final Writer out;
+    private final StringWriter buffer = new StringWriter();
+    private final JsonLinesRenderer json;
+    private final JsonFactory factory = new JsonFactory();
+    private List<String> header;
+
+    public CsvRenderer(Writer out) throws IOException {
+        this.out = out;
+        this.json = new JsonLinesRenderer(buffer);
+    }
+
+    /** ISO-8601 UTC with nanoseconds, e.g. 2024-05-01T12:00:00.123456789Z */
+    public static String iso(long epochNs) {
+        return ISO.format(Instant.ofEpochSecond(Math.floorDiv(epochNs, 1_000_000_000L),
+                Math.floorMod(epochNs, 1_000_000_000L)));
+    }
+
+    @Override
+    public void session(SessionRecord r) throws IOException {
+        List<String[]> fields = flatten(r);
+        if (header == null) {
+            header = new ArrayList<>(fields.size());
+            for (String[] f : fields) {
+                header.add(f[0]);
+            }
+            writeRow(header);
+        }
+        List<String> values = new ArrayList<>(fields.size());
+        for (String[] f : fields) {
+            values.add(f[1]);
+        }
+        writeRow(values);
+    }
+
+    /** (name, value) pairs in JSON Lines order; value null for JSON null */
+    List<String[]> flatten(SessionRecord r) throws IOException {
+        buffer.getBuffer().setLength(0);
+        json.session(r);
+        List<String[]> fields = new ArrayList<>(96);
+        List<String> path = new ArrayList<>(4);
+        try (JsonParser p = factory.createParser(buffer.toString())) {
+            String name = null;
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                switch (t) {
+                    case FIELD_NAME -> name = p.currentName();
+                    case START_OBJECT -> {
+                        if (name != null) {
+                            path.add(name);
+                        }
+                    }
+                    case END_OBJECT -> {
+                        if (!path.isEmpty()) {
+                            path.remove(path.size() - 1);
+                        }
+                    }
+                    case VALUE_NULL -> fields.add(new String[] {key(path, name), null});
+                    default -> {
+                        String key = key(path, name);
+                        fields.add(new String[] {key, p.getText()});
+                        if (key.equals("end_ns")) {
+                            fields.add(new String[] {"start_iso", iso(r.startNs())});
+                            fields.add(new String[] {"end_iso", iso(r.endNs())});
+                        }
+                    }
+                }
+            }
+        }
+        return fields;
+    }
+
+    private static String key(List<String> path, String name) {
+        return path.isEmpty() ? name : String.join("_", path) + "_" + name;
+    }
+
+    private void writeRow(List<String> values) throws IOException {
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            out.write(quote(values.get(i)));
+        }
+        out.write("\r\n");
+    }
+
+    /** RFC 4180 §2: fields containing a comma, double quote, CR or LF are quoted, quotes doubled */
+    static String quote(String v) {
+        if (v == null) {
+            return "";
+        }
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c == ',' || c == '"' || c == '\r' || c == '\n') {
+                return '"' + v.replace("\"", "\"\"") + '"';
+            }
+        }
+        return v;
+    }
+
+    @Override
+    public void finish(RunTotals totals) throws IOException {
+        if (header == null) {
+            writeRow(TemplateRecord.csvHeader());
+        }
+        out.flush();
+    }
+}
