@@ -7,10 +7,10 @@ import io.tcplens.capture.CaptureException;
 import io.tcplens.capture.FrameHandler;
 import io.tcplens.capture.LiveCapture;
 import io.tcplens.capture.PcapWriter;
-import io.tcplens.cli.render.JsonLinesRenderer;
 import io.tcplens.cli.render.RunTotals;
+import io.tcplens.cli.render.ReportFormat;
 import io.tcplens.cli.render.SessionSink;
-import io.tcplens.cli.render.TextRenderer;
+import io.tcplens.cli.render.Sinks;
 import io.tcplens.cli.render.Units;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,7 +44,6 @@ import java.util.concurrent.TimeUnit;
             "still open are printed as open, then libpcap's statistics. Needs root or CAP_NET_RAW + CAP_NET_ADMIN."})
 final class CaptureCommand implements Callable<Integer> {
 
-    enum Format { text, jsonl }
 
     @Spec
     CommandSpec spec;
@@ -86,8 +85,14 @@ final class CaptureCommand implements Callable<Integer> {
     String precision;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "text (timeline per session) or jsonl (one JSON object per session). Default: ${DEFAULT-VALUE}")
-    Format format;
+            description = "text (timeline per session), jsonl (one JSON object per session, as each ends), csv, zeek "
+                    + "(conn.log) or html (written when the capture stops). Default: ${DEFAULT-VALUE}")
+    ReportFormat format;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "write the report to FILE (under a temporary name, renamed when the capture stops) "
+                    + "instead of standard output")
+    Path output;
 
     @Option(names = "--brief", description = "text: one line per session, no timeline")
     boolean brief;
@@ -184,9 +189,13 @@ final class CaptureCommand implements Callable<Integer> {
                         + " (check that the folder exists and is writable)");
             }
         }
-        Writer out = stdout;
-        try {
-            SessionSink sink = format == Format.jsonl ? new JsonLinesRenderer(out) : new TextRenderer(out, !brief);
+        // statistics, notes and --interim lines go where they do not mix into a machine-readable report
+        PrintWriter sideOut = format == ReportFormat.text && output == null ? stdout : stderr;
+        try (Output report = Output.open(output, stdout)) {
+            Writer out = report.writer();
+            Sinks.Report sinks = Sinks.create(format, out, !brief, null, "live capture on " + device, null,
+                    java.time.Clock.systemUTC());
+            SessionSink sink = sinks.sink();
             Analyzer analyzer = new Analyzer(seconds(idleTimeout), seconds(closeLinger), r -> {
                 try {
                     sink.session(r);
@@ -196,6 +205,9 @@ final class CaptureCommand implements Callable<Integer> {
                 }
             });
             analyzer.sessions().setMaxSessions(maxSessions);
+            if (sinks.packets() != null) {
+                analyzer.setPacketListener(sinks.packets());
+            }
             PcapWriter w = writer;
             IOException[] writeError = {null};
             FrameHandler handler = w == null ? analyzer::onFrame
@@ -245,7 +257,7 @@ final class CaptureCommand implements Callable<Integer> {
                     }
                 }
                 if (now >= nextInterim) {
-                    interim(analyzer, format == Format.jsonl ? stderr : stdout, now - start);
+                    interim(analyzer, sideOut, now - start);
                     nextInterim = now + interimNs;
                 }
             }
@@ -263,7 +275,8 @@ final class CaptureCommand implements Callable<Integer> {
             sink.finish(new RunTotals(st.frames(), st.tcpSegments(), st.frames() - st.tcpSegments(),
                     st.unsupportedLinkTypes(), warnings));
             LiveCapture.Stats s = capture.stats();
-            PrintWriter statsOut = format == Format.jsonl ? stderr : stdout;
+            report.commit();
+            PrintWriter statsOut = sideOut;
             statsOut.println(String.format(Locale.ROOT, "%s captured, %s received by filter, %d dropped by kernel,"
                     + " %d dropped by interface, %d dropped by tcplens", Units.plural(s.captured(), "packet", "packets"),
                     s.received() < 0 ? "?" : Long.toString(s.received()), s.droppedByKernel(), s.droppedByIf(),

@@ -201,6 +201,31 @@ class LiveCaptureTest {
 
     // ------------------------------------------------------------------ tests
 
+    @Test
+    void reportFormatsWorkLiveToo() throws Exception {
+        InetAddress addr = InetAddress.getByName("127.0.0.1");
+        Path log = tmp.resolve("conn.log");
+        try (ServerSocket server = new ServerSocket(0, 8, addr)) {
+            server.setSoTimeout(SO_TIMEOUT);
+            int port = server.getLocalPort();
+            CompletableFuture<Run> cap = startCapture("capture", "-i", "lo", "--format", "zeek", "-o", log.toString(),
+                    "--close-linger", "0.5", "-f", "tcp port " + port);
+            int clientPort = connection(server, "client-close");
+            Run r = stopCapture(cap);
+            assertEquals(0, r.code(), r.err());
+            assertEquals("", r.out(), "with -o the report goes to the file");
+            List<String> lines = Files.readAllLines(log);
+            assertEquals("#path\tconn", lines.get(4));
+            List<String> rows = lines.stream().filter(l -> !l.startsWith("#")).toList();
+            assertEquals(1, rows.size(), String.join("\n", lines));
+            String[] f = rows.get(0).split("\t");
+            assertEquals(Integer.toString(clientPort), f[3]);   // id.orig_p: the client is Zeek's originator
+            assertEquals(Integer.toString(port), f[5]);
+            assertEquals("SF", f[11]);
+            assertTrue(lines.get(lines.size() - 1).startsWith("#close"), lines.get(lines.size() - 1));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1", "::1"})
     void handshakesClosesResetRefusedAndTheWrittenFileReanalysesToTheSameSessions(String host) throws Exception {
