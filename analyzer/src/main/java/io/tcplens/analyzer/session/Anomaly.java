@@ -23,9 +23,11 @@ public enum Anomaly {
     REUSED_PORTS("tcp.analysis.reused_ports");
 
     private final String wiresharkField;
+    private final String jsonName;
 
     Anomaly(String wiresharkField) {
         this.wiresharkField = wiresharkField;
+        this.jsonName = name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** the tshark field that marks it */
@@ -39,7 +41,7 @@ public enum Anomaly {
 
     /** "retransmission", "duplicate_ack", ...: the JSON name */
     public String jsonName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return jsonName;
     }
 
     public static boolean has(int bits, Anomaly a) {
