@@ -22,10 +22,17 @@ import org.pcap4j.packet.namednumber.DataLinkType;
  * Live capture on one interface through pcap4j/libpcap: immediate mode, nanosecond timestamps when
  * libpcap offers them, a kernel buffer of {@link Options#bufferSize} bytes, an optional BPF filter.
  *
+ * <p>pcap4j opens and configures the device (errors, BPF, SLL2, statistics, {@code pcap_breakloop});
+ * only the per-packet read bypasses it.
+ *
  * <p>Two threads. The capture thread (started by {@link #start}) only captures: it calls
- * {@code pcap_next_ex} (pcap4j {@code getNextRawPacketEx}) and copies each frame into a
- * preallocated {@link FrameRing}; pcap4j itself allocates a {@code byte[]} and a {@code Timestamp}
- * per frame on that thread, tcplens nothing more. The caller's thread {@link #drain drains} the ring
+ * {@code pcap_next_ex} directly through JNA ({@link NativePcap}: primitive arguments, header fields
+ * read in place, the frame copied from libpcap's buffer into one reused array) and copies each frame
+ * into a preallocated {@link FrameRing}, allocating nothing per frame. Where that mapping cannot be
+ * made (not 64-bit Linux, a pcap4j without the {@code handle} field) or with
+ * {@code -Dtcplens.capture.reader=pcap4j}, it reads through pcap4j's {@code getNextRawPacketEx},
+ * which allocates a {@code byte[]}, a {@code Timestamp} and an {@code Integer} per frame;
+ * {@link #reader()} says which. The caller's thread {@link #drain drains} the ring
  * into a {@link FrameHandler} (analysis, pcap writer) without any per-frame object. When the ring is
  * full the frame is counted as "dropped by tcplens" instead of blocking libpcap.
  *
@@ -93,8 +100,18 @@ public final class LiveCapture implements AutoCloseable {
     private static final int SLOTS = 1 << 18;
     private static final int READ_TIMEOUT_MS = 100;
 
+    /**
+     * System property choosing how the capture thread reads: {@code jna} (default: {@code pcap_next_ex}
+     * through {@link NativePcap}, nothing allocated per packet) or {@code pcap4j}
+     * ({@code getNextRawPacketEx}). {@code jna} falls back to pcap4j when the mapping cannot be made.
+     */
+    public static final String READER_PROPERTY = "tcplens.capture.reader";
+
     private final Options options;
     private final PcapHandle handle;
+    /** the {@code pcap_t *} read through JNA, or 0 when reading through pcap4j */
+    private final long pcapT;
+    private final String reader;
     private final int linkType;
     private final boolean nanos;
     private final FrameRing ring;
@@ -106,9 +123,11 @@ public final class LiveCapture implements AutoCloseable {
     private Stats finalStats;
     private boolean closed;
 
-    private LiveCapture(Options options, PcapHandle handle, int linkType, boolean nanos) {
+    private LiveCapture(Options options, PcapHandle handle, int linkType, boolean nanos, long pcapT, String reader) {
         this.options = options;
         this.handle = handle;
+        this.pcapT = pcapT;
+        this.reader = reader;
         this.linkType = linkType;
         this.nanos = nanos;
         this.ring = new FrameRing(options.ringBytes(), SLOTS);
@@ -163,7 +182,21 @@ public final class LiveCapture implements AutoCloseable {
                             + "': " + libpcapMessage(e) + " (see man pcap-filter)", e);
                 }
             }
-            return new LiveCapture(o, h, LibpcapFileReader.linkTypeOf(dlt), nanos);
+            long pcapT = 0;
+            String reader;
+            if ("pcap4j".equalsIgnoreCase(System.getProperty(READER_PROPERTY, "jna"))) {
+                reader = "pcap4j (-D" + READER_PROPERTY + "=pcap4j)";
+            } else if (!NativePcap.AVAILABLE) {
+                reader = "pcap4j (no direct libpcap mapping: " + NativePcap.WHY_NOT + ")";
+            } else {
+                try {
+                    pcapT = NativePcap.pcapT(h);
+                    reader = "libpcap via JNA";
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    reader = "pcap4j (no direct libpcap mapping: " + e + ")";
+                }
+            }
+            return new LiveCapture(o, h, LibpcapFileReader.linkTypeOf(dlt), nanos, pcapT, reader);
         } catch (CaptureException | RuntimeException e) {
             h.close();
             throw e;
@@ -333,6 +366,19 @@ public final class LiveCapture implements AutoCloseable {
         return options;
     }
 
+    /**
+     * How the capture thread reads packets: {@code "libpcap via JNA"} ({@code pcap_next_ex} called
+     * directly, nothing allocated per packet) or {@code "pcap4j (why)"}.
+     */
+    public String reader() {
+        return reader;
+    }
+
+    /** the capture thread, once started (tests measure its allocations) */
+    synchronized Thread captureThread() {
+        return thread;
+    }
+
     /** Starts the capture thread. */
     public synchronized void start() {
         if (thread != null) {
@@ -345,6 +391,72 @@ public final class LiveCapture implements AutoCloseable {
     }
 
     private void captureLoop() {
+        if (pcapT != 0) {
+            nativeCaptureLoop();
+        } else {
+            pcap4jCaptureLoop();
+        }
+    }
+
+    /**
+     * {@code pcap_next_ex} through JNA: the header is read in place and the frame copied from
+     * libpcap's buffer into one reused array, then into the ring; no object per packet.
+     */
+    private void nativeCaptureLoop() {
+        long limit = options.count() > 0 ? options.count() : Long.MAX_VALUE;
+        long n = 0;
+        long fracToNanos = nanos ? 1 : 1000;
+        NativePcap.Reader r = new NativePcap.Reader(pcapT);
+        byte[] frame = new byte[Math.max(options.snaplen(), 65536)];
+        try {
+            while (!stopRequested && n < limit) {
+                int rc = r.next();
+                if (rc == NativePcap.Reader.OK) {
+                    int caplen = Math.max(r.capturedLength(), 0);
+                    int len = r.originalLength();
+                    if (caplen > frame.length) { // larger than the snaplen asked for: grow once
+                        frame = new byte[caplen];
+                    }
+                    r.copy(frame, 0, caplen);
+                    long ns = r.seconds() * 1_000_000_000L + r.fraction() * fracToNanos;
+                    ring.offer(ns, frame, caplen, len != 0 ? len : caplen);
+                    captured = ++n;
+                } else if (rc == NativePcap.Reader.ERROR) {
+                    if (!stopRequested) {
+                        failure = readFailure(handleError(), null);
+                    }
+                    return;
+                }
+                // 0: read timeout; -2: pcap_breakloop (the loop condition decides)
+            }
+        } catch (RuntimeException | Error e) {
+            if (!stopRequested) {
+                failure = new CaptureException(CaptureException.Reason.LIBPCAP_ERROR,
+                        "capture on " + options.device() + " stopped: " + e, e);
+            }
+        } finally {
+            finished = true;
+            ring.wake();
+        }
+    }
+
+    private String handleError() {
+        try {
+            return handle.getError();
+        } catch (NotOpenException | RuntimeException e) {
+            return "pcap_next_ex failed";
+        }
+    }
+
+    private CaptureException readFailure(String msg, Exception cause) {
+        return msg.toLowerCase(java.util.Locale.ROOT).contains("down")
+                ? new CaptureException(CaptureException.Reason.INTERFACE_DOWN, "capture on " + options.device()
+                        + " stopped: " + msg + " (sudo ip link set " + options.device() + " up)", cause)
+                : new CaptureException(CaptureException.Reason.LIBPCAP_ERROR, "capture on "
+                        + options.device() + " stopped: " + msg, cause);
+    }
+
+    private void pcap4jCaptureLoop() {
         long limit = options.count() > 0 ? options.count() : Long.MAX_VALUE;
         long n = 0;
         try {
@@ -365,12 +477,7 @@ public final class LiveCapture implements AutoCloseable {
             }
         } catch (PcapNativeException e) {
             if (!stopRequested) {
-                String msg = libpcapMessage(e);
-                failure = msg.toLowerCase(java.util.Locale.ROOT).contains("down")
-                        ? new CaptureException(CaptureException.Reason.INTERFACE_DOWN, "capture on " + options.device()
-                                + " stopped: " + msg + " (sudo ip link set " + options.device() + " up)", e)
-                        : new CaptureException(CaptureException.Reason.LIBPCAP_ERROR, "capture on "
-                                + options.device() + " stopped: " + msg, e);
+                failure = readFailure(libpcapMessage(e), e);
             }
         } catch (NotOpenException | RuntimeException e) {
             if (!stopRequested) {

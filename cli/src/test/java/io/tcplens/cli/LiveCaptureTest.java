@@ -321,6 +321,49 @@ class LiveCaptureTest {
         }
     }
 
+    /** On 64-bit Linux the capture thread calls pcap_next_ex through JNA, not pcap4j. */
+    @Test
+    void theCaptureThreadReadsThroughJnaOn64BitLinux() throws Exception {
+        assumeTrue(com.sun.jna.Platform.isLinux() && com.sun.jna.Native.POINTER_SIZE == 8, "64-bit Linux only");
+        try (LiveCapture c = LiveCapture.open(LiveCapture.Options.of("lo").withFilter("tcp port 1 and tcp port 2"))) {
+            assertEquals("libpcap via JNA", c.reader());
+        }
+    }
+
+    /** The pcap4j reader stays as the fallback ({@code -Dtcplens.capture.reader=pcap4j}); both give the same sessions. */
+    @Test
+    void thePcap4jFallbackCapturesTheSameSessions() throws Exception {
+        Map<String, String> outcomes = new LinkedHashMap<>();
+        for (String reader : new String[] {"pcap4j", "jna"}) {
+            System.setProperty(LiveCapture.READER_PROPERTY, reader);
+            try (ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+                server.setSoTimeout(SO_TIMEOUT);
+                try (LiveCapture c = LiveCapture.open(LiveCapture.Options.of("lo").withFilter("tcp port 1"))) {
+                    assertTrue(reader.equals("jna") ? !c.reader().startsWith("pcap4j (-D") : c.reader().startsWith("pcap4j"),
+                            c.reader());
+                }
+                CompletableFuture<Run> cap = startCapture("capture", "-i", "lo", "--brief",
+                        "-f", "tcp port " + server.getLocalPort());
+                connection(server, "client-close");
+                connection(server, "reset");
+                Run r = stopCapture(cap);
+                assertEquals(0, r.code(), r.err());
+                assertTrue(r.out().contains("0 dropped by kernel"), r.out());
+                String got = r.out().lines().filter(l -> l.startsWith("#"))
+                        .map(l -> l.replaceAll("^#\\d+ .*  IPv4  [^ ]+ [^ ]+  ", "")).sorted()
+                        .reduce("", (x, y) -> x + y + "\n");
+                outcomes.put(reader, got);
+            } finally {
+                System.clearProperty(LiveCapture.READER_PROPERTY);
+            }
+        }
+        System.out.println("[live] outcomes by reader: " + outcomes);
+        assertTrue(outcomes.get("jna").contains("complete, client closed first"), outcomes.toString());
+        assertTrue(outcomes.get("jna").contains("reset by server"), outcomes.toString());
+        assertEquals(outcomes.get("pcap4j").replaceAll("reset by server .*", "reset by server"),
+                outcomes.get("jna").replaceAll("reset by server .*", "reset by server"));
+    }
+
     @Test
     void durationStopsTheCapture() {
         long t0 = System.nanoTime();
