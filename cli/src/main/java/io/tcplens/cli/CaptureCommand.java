@@ -224,7 +224,7 @@ final class CaptureCommand implements Callable<Integer> {
             stderr.println("tcplens: capturing on " + device + " (link type " + capture.linkType() + ", snaplen "
                     + snaplen + ", " + (capture.nanosecondTimestamps() ? "nanosecond" : "microsecond") + " timestamps"
                     + (bpfOrNull() != null ? ", filter '" + bpfOrNull() + "'" : "") + (writeFile != null ? ", writing "
-                    + writeFile : "") + "); Ctrl-C stops");
+                    + writeFile : "") + ", reading with " + capture.reader() + "); Ctrl-C stops");
             stderr.flush();
 
             long start = System.nanoTime();
