@@ -219,13 +219,13 @@ public final class TextRenderer implements SessionSink {
         return sb.toString();
     }
 
-    /** "2 retransmission, 1 duplicate ack" for the anomalies present */
+    /** "retransmission 2, duplicate ack 1" for the anomalies present (Wireshark's names, packet counts) */
     static String anomalies(Map<Anomaly, Long> counts) {
         StringBuilder sb = new StringBuilder();
         for (Anomaly a : Anomaly.values()) {
             long n = counts.getOrDefault(a, 0L);
             if (n > 0) {
-                sb.append(sb.length() == 0 ? "" : ", ").append(n).append(' ').append(a.jsonName().replace('_', ' '));
+                sb.append(sb.length() == 0 ? "" : ", ").append(a.jsonName().replace('_', ' ')).append(' ').append(n);
             }
         }
         return sb.toString();
