@@ -45,7 +45,7 @@ bytes=$(stat -c %s "$pcap")
 cat "$pcap" > /dev/null   # into the page cache
 
 declare -A cmds=(
-  [tcplens]="java ${JAVA_OPTS:-} -jar $jar analyze --format jsonl $pcap"
+  [tcplens]="$here/tcplens analyze --format jsonl $pcap"   # the launcher, with its JVM flags
   [tcptrace]="tcptrace -n $pcap"
   [tshark]="tshark -n -q -r $pcap -z conv,tcp"
   [cat]="cat $pcap"
