@@ -46,6 +46,11 @@ final class FileInput implements AutoCloseable {
     static final int BLOCKS = 4;
     /** spare room in front of each block, for the tail of the previous one */
     static final int HEAD = 256 << 10;
+    /**
+     * blocks of the default size left by closed inputs, for the next file: reading many files in a
+     * row (rotated captures) then allocates no new blocks per file
+     */
+    private static final ArrayBlockingQueue<byte[]> SPARE = new ArrayBlockingQueue<>(BLOCKS);
     /** the smallest block (for files smaller than {@link #BLOCK}) */
     static final int MIN_BLOCK = 64 << 10;
 
@@ -245,7 +250,10 @@ final class FileInput implements AutoCloseable {
                     if (b == null) {
                         if (created < blocks) {
                             created++;
-                            b = new byte[head + block];
+                            b = head + block == HEAD + BLOCK ? SPARE.poll() : null;
+                            if (b == null) {
+                                b = new byte[head + block];
+                            }
                         } else {
                             b = free.take();
                         }
@@ -276,16 +284,40 @@ final class FileInput implements AutoCloseable {
             }
         }
 
-        void close() {
+        /** stops the reader thread; once it has ended, keeps its blocks for the next file */
+        void close(byte[] current) {
             closed = true;
             thread.interrupt();
+            try {
+                thread.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (thread.isAlive() || head + block != HEAD + BLOCK) {
+                return;
+            }
+            spare(current);
+            for (Block f = full.poll(); f != null; f = full.poll()) {
+                spare(f.buf());
+            }
+            for (byte[] b = free.poll(); b != null; b = free.poll()) {
+                spare(b);
+            }
+        }
+
+        private void spare(byte[] b) {
+            if (b != null && b.length == HEAD + BLOCK) {
+                SPARE.offer(b);
+            }
         }
     }
 
     @Override
     public void close() {
         if (prefetch != null) {
-            prefetch.close();
+            prefetch.close(pooled ? buf : null);
+            pooled = false;
         }
         try {
             channel.close();
