@@ -30,7 +30,7 @@ public final class CaptureFiles {
 
     /** Opens {@code path} with the chosen reader; the magic is checked first either way. */
     public static PacketSource open(Path path, Reader reader) throws CaptureException {
-        return open(path, reader, true);
+        return open(path, reader, false);
     }
 
     /**

@@ -68,9 +68,10 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "builtin (pure Java) or libpcap (through pcap4j; needs libpcap installed). Default: ${DEFAULT-VALUE}")
     String reader;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "2",
-            description = "1: read and analyse on one thread; 2: a second thread reads the file ahead "
-                    + "(same report, byte for byte). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "1: read and analyse on one thread; 2: a second thread reads the file ahead in 4 MiB "
+                    + "blocks (same report, byte for byte; more memory, and no faster where the analysis, not the "
+                    + "reading, is the bottleneck: docs/PERFORMANCE.md). Default: ${DEFAULT-VALUE}")
     int threads;
 
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
