@@ -41,7 +41,7 @@ with open(sys.argv[1], 'rb') as f:
 print(n)
 PY
 )
-bytes=$(stat -c %s "$pcap")
+bytes=$(stat -L -c %s "$pcap")   # -L: bench-out/ may hold a link to a shared copy
 cat "$pcap" > /dev/null   # into the page cache
 
 declare -A cmds=(
