@@ -41,11 +41,11 @@ with open(sys.argv[1], 'rb') as f:
 print(n)
 PY
 )
-bytes=$(stat -c %s "$pcap")
+bytes=$(stat -L -c %s "$pcap")   # -L: bench-out/ may hold a link to a shared copy
 cat "$pcap" > /dev/null   # into the page cache
 
 declare -A cmds=(
-  [tcplens]="java ${JAVA_OPTS:-} -jar $jar analyze --format jsonl $pcap"
+  [tcplens]="$here/tcplens analyze --format jsonl $pcap"   # the launcher, with its JVM flags
   [tcptrace]="tcptrace -n $pcap"
   [tshark]="tshark -n -q -r $pcap -z conv,tcp"
   [cat]="cat $pcap"

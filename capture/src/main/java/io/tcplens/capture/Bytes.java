@@ -1,22 +1,23 @@
 package io.tcplens.capture;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-
-/** Allocation-free reads of integers from byte arrays in either byte order. */
+/**
+ * Allocation-free reads of integers from byte arrays in either byte order.
+ *
+ * <p>Plain shifts rather than {@code MethodHandles.byteArrayViewVarHandle}: the launcher runs the
+ * C1 compiler only, which does not reduce a VarHandle access to a load, and the profile then showed
+ * these reads (four per pcap record) as a fifth of all samples. C2 compiles both forms alike.
+ */
 final class Bytes {
-
-    private static final VarHandle I32_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle I32_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
-    private static final VarHandle I16_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle I16_BE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
 
     private Bytes() {
     }
 
     static int i32(byte[] b, int off, boolean bigEndian) {
-        return bigEndian ? (int) I32_BE.get(b, off) : (int) I32_LE.get(b, off);
+        int b0 = b[off] & 0xFF;
+        int b1 = b[off + 1] & 0xFF;
+        int b2 = b[off + 2] & 0xFF;
+        int b3 = b[off + 3] & 0xFF;
+        return bigEndian ? b0 << 24 | b1 << 16 | b2 << 8 | b3 : b3 << 24 | b2 << 16 | b1 << 8 | b0;
     }
 
     static long u32(byte[] b, int off, boolean bigEndian) {
@@ -24,14 +25,20 @@ final class Bytes {
     }
 
     static int u16(byte[] b, int off, boolean bigEndian) {
-        return (bigEndian ? (short) I16_BE.get(b, off) : (short) I16_LE.get(b, off)) & 0xFFFF;
+        int b0 = b[off] & 0xFF;
+        int b1 = b[off + 1] & 0xFF;
+        return bigEndian ? b0 << 8 | b1 : b1 << 8 | b0;
     }
 
     static void putI32LE(byte[] b, int off, int v) {
-        I32_LE.set(b, off, v);
+        b[off + 3] = (byte) (v >>> 24);   // the highest index first: out of range before any write
+        b[off] = (byte) v;
+        b[off + 1] = (byte) (v >>> 8);
+        b[off + 2] = (byte) (v >>> 16);
     }
 
     static void putI16LE(byte[] b, int off, short v) {
-        I16_LE.set(b, off, v);
+        b[off + 1] = (byte) (v >>> 8);
+        b[off] = (byte) v;
     }
 }

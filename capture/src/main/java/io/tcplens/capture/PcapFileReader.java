@@ -42,19 +42,20 @@ public final class PcapFileReader implements PacketSource {
             throw CaptureFiles.ioError(path, e);
         }
         byte[] b = in.buf;
-        int magicLe = Bytes.i32(b, 0, false);
+        int h = in.pos;
+        int magicLe = Bytes.i32(b, h, false);
         switch (magicLe) {
             case 0xA1B2C3D4 -> { bigEndian = false; nanos = false; }
             case 0xA1B23C4D -> { bigEndian = false; nanos = true; }
             case 0xD4C3B2A1 -> { bigEndian = true; nanos = false; }
             case 0x4D3CB2A1 -> { bigEndian = true; nanos = true; }
             default -> throw new CaptureException(CaptureException.Reason.NOT_A_CAPTURE,
-                    CaptureFiles.notACaptureMessage(path, b, 0));
+                    CaptureFiles.notACaptureMessage(path, b, h));
         }
-        majorVersion = Bytes.u16(b, 4, bigEndian);
-        minorVersion = Bytes.u16(b, 6, bigEndian);
-        snaplen = Bytes.u32(b, 16, bigEndian);
-        int lt = Bytes.i32(b, 20, bigEndian);
+        majorVersion = Bytes.u16(b, h + 4, bigEndian);
+        minorVersion = Bytes.u16(b, h + 6, bigEndian);
+        snaplen = Bytes.u32(b, h + 16, bigEndian);
+        int lt = Bytes.i32(b, h + 20, bigEndian);
         // section 4: LinkType is the low 16 bits; the upper bits carry FCS information (ignored)
         linkType = lt & 0xFFFF;
         maxCaplen = Math.min(MAX_RECORD, Math.max(snaplen, 262144L) * 4);
@@ -63,8 +64,16 @@ public final class PcapFileReader implements PacketSource {
 
     /** Opens a pcap file; prefer {@link CaptureFiles#open(Path)}, which also accepts pcapng. */
     public static PcapFileReader open(Path path) throws CaptureException {
+        return open(path, false);
+    }
+
+    /**
+     * Opens a file; with {@code readerThread}, a second thread reads the file ahead in large blocks
+     * (the frames, offsets and results are the same).
+     */
+    public static PcapFileReader open(Path path, boolean readerThread) throws CaptureException {
         FileChannel ch = CaptureFiles.openChannel(path);
-        FileInput in = new FileInput(ch, FileInput.DEFAULT_SIZE);
+        FileInput in = FileInput.of(ch, readerThread);
         try {
             return new PcapFileReader(path, in);
         } catch (CaptureException | RuntimeException e) {
@@ -78,7 +87,11 @@ public final class PcapFileReader implements PacketSource {
      * messages only. The channel is closed with the reader.
      */
     static PcapFileReader open(Path name, ReadableByteChannel ch, int bufferSize) throws CaptureException {
-        FileInput in = new FileInput(ch, bufferSize);
+        return open(name, new FileInput(ch, bufferSize));
+    }
+
+    /** tests: a reader over any {@link FileInput} (e.g. a prefetching one with tiny blocks) */
+    static PcapFileReader open(Path name, FileInput in) throws CaptureException {
         try {
             return new PcapFileReader(name, in);
         } catch (CaptureException | RuntimeException e) {

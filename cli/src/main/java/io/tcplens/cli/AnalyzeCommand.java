@@ -68,6 +68,12 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "builtin (pure Java) or libpcap (through pcap4j; needs libpcap installed). Default: ${DEFAULT-VALUE}")
     String reader;
 
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "1: read and analyse on one thread; 2: a second thread reads the file ahead in 4 MiB "
+                    + "blocks (same report, byte for byte; more memory, and no faster where the analysis, not the "
+                    + "reading, is the bottleneck: docs/PERFORMANCE.md). Default: ${DEFAULT-VALUE}")
+    int threads;
+
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
             description = "a session quiet for longer ends; a later packet starts a new one. Default: ${DEFAULT-VALUE}")
     double idleTimeout;
@@ -156,6 +162,9 @@ final class AnalyzeCommand implements Callable<Integer> {
             default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "unknown --reader '" + reader + "': use builtin or libpcap");
         };
+        if (threads < 1 || threads > 2) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be 1 or 2");
+        }
         if (maxSessions != null && maxSessions < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max-sessions must be at least 1");
         }
@@ -224,7 +233,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                     break;
                 }
                 framesInFile[0] = 0;
-                try (PacketSource source = CaptureFiles.open(file, readerKind)) {
+                try (PacketSource source = CaptureFiles.open(file, readerKind, threads > 1)) {
                     ReadResult result = source.readAll((ts, lt, ifId, data, off, caplen, origlen) -> {
                         if (interrupted) {
                             throw STOP;
