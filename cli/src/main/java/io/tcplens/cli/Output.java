@@ -54,6 +54,7 @@ final class Output implements AutoCloseable {
             writer.flush();
             if (target != null) {
                 writer.close();
+                shareable(temp);
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
             committed = true;
@@ -75,6 +76,15 @@ final class Output implements AutoCloseable {
             } catch (IOException ignored) {
                 // nothing more to do
             }
+        }
+    }
+
+    /** createTempFile makes the file private (0600); a report is meant to be read by others: 0644 */
+    private static void shareable(Path file) {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException ignored) {
+            // not a POSIX file system: leave the default
         }
     }
 
