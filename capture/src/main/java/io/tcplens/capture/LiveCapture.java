@@ -93,7 +93,7 @@ public final class LiveCapture implements AutoCloseable {
     }
 
     /** One capture device as {@code tcplens interfaces} lists it. */
-    public record Device(String name, String description, List<String> addresses, boolean up, boolean running,
+    public record Device(String name, String description, List<InetAddress> addresses, boolean up, boolean running,
                          boolean loopback, boolean canCapture, String whyNot) {
     }
 
@@ -288,11 +288,11 @@ public final class LiveCapture implements AutoCloseable {
         List<PcapNetworkInterface> devs = allDevs();
         List<Device> out = new ArrayList<>(devs.size());
         for (PcapNetworkInterface d : devs) {
-            List<String> addrs = new ArrayList<>();
+            List<InetAddress> addrs = new ArrayList<>();
             for (PcapAddress a : d.getAddresses()) {
                 InetAddress ia = a.getAddress();
                 if (ia != null) {
-                    addrs.add(text(ia));
+                    addrs.add(ia);
                 }
             }
             String why = null;
@@ -313,43 +313,6 @@ public final class LiveCapture implements AutoCloseable {
                     why == null, why));
         }
         return out;
-    }
-
-    /** an address as text, IPv6 in RFC 5952 form (longest run of zero groups compressed) */
-    static String text(InetAddress a) {
-        byte[] b = a.getAddress();
-        if (b.length != 16) {
-            return a.getHostAddress();
-        }
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) {
-            g[i] = ((b[2 * i] & 0xFF) << 8) | (b[2 * i + 1] & 0xFF);
-        }
-        int bestAt = -1, bestLen = 1;
-        for (int i = 0; i < 8; ) {
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestAt = i;
-                bestLen = j - i;
-            }
-            i = j == i ? i + 1 : j;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestAt) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(g[i]));
-        }
-        return sb.toString();
     }
 
     /** LINKTYPE_ number of the frames (1 Ethernet, 276 Linux SLL2 for {@code any}, ...) */

@@ -156,19 +156,14 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
 
     private Integer analyze() {
-        CaptureFiles.Reader readerKind = switch (reader) {
-            case "builtin" -> CaptureFiles.Reader.BUILTIN;
-            case "libpcap" -> CaptureFiles.Reader.LIBPCAP;
-            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "unknown --reader '" + reader + "': use builtin or libpcap");
-        };
+        CaptureFiles.Reader readerKind = Inputs.reader(reader, spec.commandLine());
         if (threads < 1 || threads > 2) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be 1 or 2");
         }
         if (maxSessions != null && maxSessions < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max-sessions must be at least 1");
         }
-        if (!(seconds(idleTimeout) > 0) || !(closeLinger >= 0)) {
+        if (!(Inputs.seconds(idleTimeout) > 0) || !(closeLinger >= 0)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--idle-timeout must be at least 1 ns (1e-9) and --close-linger >= 0 seconds");
         }
@@ -212,7 +207,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                     throw STOP;
                 }
             });
-            Analyzer analyzer = new Analyzer(seconds(idleTimeout), seconds(closeLinger), ordered);
+            Analyzer analyzer = new Analyzer(Inputs.seconds(idleTimeout), Inputs.seconds(closeLinger), ordered);
             analyzer.setVerifyChecksums(verifyChecksums);
             int cap = maxSessions != null ? maxSessions
                     : (int) Math.max(10_000, Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() / BYTES_PER_SESSION));
@@ -326,7 +321,4 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
     }
 
-    private static long seconds(double s) {
-        return Math.round(Math.min(s, 9.2e9) * 1e9); // at most ~292 years, within a long of ns
-    }
 }

@@ -196,7 +196,7 @@ final class CaptureCommand implements Callable<Integer> {
             Sinks.Report sinks = Sinks.create(format, out, !brief, null, "live capture on " + device, null,
                     java.time.Clock.systemUTC());
             SessionSink sink = sinks.sink();
-            Analyzer analyzer = new Analyzer(seconds(idleTimeout), seconds(closeLinger), r -> {
+            Analyzer analyzer = new Analyzer(Inputs.seconds(idleTimeout), Inputs.seconds(closeLinger), r -> {
                 try {
                     sink.session(r);
                     out.flush();
@@ -228,8 +228,8 @@ final class CaptureCommand implements Callable<Integer> {
             stderr.flush();
 
             long start = System.nanoTime();
-            long deadline = duration > 0 ? start + seconds(duration) : Long.MAX_VALUE;
-            long interimNs = interim > 0 ? seconds(interim) : 0;
+            long deadline = duration > 0 ? start + Inputs.seconds(duration) : Long.MAX_VALUE;
+            long interimNs = interim > 0 ? Inputs.seconds(interim) : 0;
             long nextInterim = interimNs > 0 ? start + interimNs : Long.MAX_VALUE;
             long lastFlush = start;
             boolean dirty = false;
@@ -335,7 +335,7 @@ final class CaptureCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        if (!(seconds(idleTimeout) > 0) || !(closeLinger >= 0)) {
+        if (!(Inputs.seconds(idleTimeout) > 0) || !(closeLinger >= 0)) {
             throw new ParameterException(spec.commandLine(),
                     "--idle-timeout must be at least 1 ns (1e-9) and --close-linger >= 0 seconds");
         }
@@ -373,7 +373,4 @@ final class CaptureCommand implements Callable<Integer> {
         return i.getEpochSecond() * 1_000_000_000L + i.getNano();
     }
 
-    private static long seconds(double s) {
-        return Math.round(Math.min(s, 9.2e9) * 1e9);
-    }
 }

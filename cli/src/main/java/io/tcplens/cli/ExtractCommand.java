@@ -46,21 +46,15 @@ final class ExtractCommand implements Callable<Integer> {
             description = "the pcap file to write (written whole, or not at all)")
     Path output;
 
-    @Option(names = "--reader", paramLabel = "READER", defaultValue = "builtin", description = "builtin or libpcap")
-    String reader;
-
-    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300", description = "as for analyze")
-    double idleTimeout;
-
-    @Option(names = "--close-linger", paramLabel = "SECONDS", defaultValue = "60", description = "as for analyze")
-    double closeLinger;
+    @Mixin
+    SessionOptions sessionOptions;
 
     @Mixin
     FilterOptions filters;
 
     @Override
     public Integer call() {
-        var readerKind = Inputs.reader(reader, spec.commandLine());
+        var readerKind = Inputs.reader(sessionOptions.reader, spec.commandLine());
         var bpf = filters.bpfFilter();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -70,7 +64,7 @@ final class ExtractCommand implements Callable<Integer> {
         long[][] indices = {new long[64]};
         int[] count = {0};
         SessionRecord[] found = {null};
-        Analyzer analyzer = new Analyzer(Inputs.seconds(idleTimeout), Inputs.seconds(closeLinger), r -> {
+        Analyzer analyzer = new Analyzer(Inputs.seconds(sessionOptions.idleTimeout), Inputs.seconds(sessionOptions.closeLinger), r -> {
             if (r.id() == session) {
                 found[0] = r;
             }

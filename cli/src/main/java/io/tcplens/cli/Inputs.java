@@ -11,7 +11,7 @@ import picocli.CommandLine;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Reading capture files for the drill-in commands ({@code show}, {@code extract}). */
+/** Reading capture files and the options every command shares about it. */
 final class Inputs {
 
     private Inputs() {
@@ -25,6 +25,7 @@ final class Inputs {
         };
     }
 
+    /** seconds from the command line as nanoseconds, capped at ~292 years (a long of ns) */
     static long seconds(double s) {
         return Math.round(Math.min(s, 9.2e9) * 1e9);
     }

@@ -1,5 +1,6 @@
 package io.tcplens.cli;
 
+import io.tcplens.analyzer.decode.PacketDecoder;
 import io.tcplens.capture.CaptureException;
 import io.tcplens.capture.LiveCapture;
 import picocli.CommandLine.Command;
@@ -7,10 +8,13 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /** {@code tcplens interfaces}: the capture devices libpcap knows, and whether this user may capture on them. */
 @Command(name = "interfaces",
@@ -52,7 +56,7 @@ final class InterfacesCommand implements Callable<Integer> {
                 cap = cap.substring(0, 25) + "…";
             }
             denied |= "permission denied".equals(d.whyNot());
-            String rest = String.join(", ", d.addresses());
+            String rest = d.addresses().stream().map(InterfacesCommand::text).collect(Collectors.joining(", "));
             if (d.description() != null && !d.description().isBlank()) {
                 rest = rest.isEmpty() ? d.description() : rest + "  (" + d.description() + ")";
             }
@@ -65,5 +69,13 @@ final class InterfacesCommand implements Callable<Integer> {
                     + "cap_net_raw,cap_net_admin=eip " + LiveCapture.javaBinary());
         }
         return ExitCode.OK;
+    }
+
+    /** an address as the analyzer writes it (IPv6 in RFC 5952 form), one formatter for the whole tool */
+    static String text(InetAddress a) {
+        byte[] b = a.getAddress();
+        ByteBuffer bb = ByteBuffer.wrap(b);
+        return b.length == 4 ? PacketDecoder.formatAddress(4, 0, bb.getInt() & 0xFFFF_FFFFL)
+                : PacketDecoder.formatAddress(6, bb.getLong(), bb.getLong());
     }
 }

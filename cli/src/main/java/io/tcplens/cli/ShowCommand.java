@@ -52,27 +52,21 @@ final class ShowCommand implements Callable<Integer> {
             description = "auto (on a terminal), always or never. Default: ${DEFAULT-VALUE}")
     Color color;
 
-    @Option(names = "--reader", paramLabel = "READER", defaultValue = "builtin", description = "builtin or libpcap")
-    String reader;
-
-    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300", description = "as for analyze")
-    double idleTimeout;
-
-    @Option(names = "--close-linger", paramLabel = "SECONDS", defaultValue = "60", description = "as for analyze")
-    double closeLinger;
+    @Mixin
+    SessionOptions sessionOptions;
 
     @Mixin
     FilterOptions filters;
 
     @Override
     public Integer call() throws IOException {
-        var readerKind = Inputs.reader(reader, spec.commandLine());
+        var readerKind = Inputs.reader(sessionOptions.reader, spec.commandLine());
         var bpf = filters.bpfFilter();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         PacketStore store = new PacketStore(MAX_PACKETS, session);
         SessionRecord[] found = {null};
-        Analyzer analyzer = new Analyzer(Inputs.seconds(idleTimeout), Inputs.seconds(closeLinger), r -> {
+        Analyzer analyzer = new Analyzer(Inputs.seconds(sessionOptions.idleTimeout), Inputs.seconds(sessionOptions.closeLinger), r -> {
             if (r.id() == session) {
                 found[0] = r;
             }
