@@ -13,8 +13,12 @@ import io.tcplens.analyzer.session.SessionTracker;
  * Frames in, sessions out. Its {@link #onFrame} has the shape of a capture source's frame
  * callback, so the command line wires {@code source.readAll(analyzer::onFrame)}. One decoder and
  * one reused segment view serve every frame: nothing is allocated per packet.
+ *
+ * <p>With {@link #useSecondThread()}, decoding stays on the calling thread and the session work
+ * moves to a second one ({@link SegmentPipeline}); the results are the same. Either way the
+ * listeners run on one thread at a time, in the same order.
  */
-public final class Analyzer {
+public final class Analyzer implements AutoCloseable {
 
     /** Zeek's default {@code tcp_inactivity_timeout}: 5 minutes */
     public static final long DEFAULT_IDLE_TIMEOUT_NS = 300_000_000_000L;
@@ -27,6 +31,7 @@ public final class Analyzer {
     private final Ipv4Reassembler reassembler = new Ipv4Reassembler();
     private final SessionTracker tracker;
     private boolean verifyChecksums;
+    private SegmentPipeline pipeline;
 
     public Analyzer(SessionListener listener) {
         this(DEFAULT_IDLE_TIMEOUT_NS, DEFAULT_CLOSE_LINGER_NS, listener);
@@ -45,10 +50,42 @@ public final class Analyzer {
         tracker.setPacketListener(packetListener);
     }
 
+    /**
+     * From now on, apply segments to the sessions on a second thread while this one goes on
+     * decoding. Call before the first frame; {@link #finish()} (or {@link #close()}) stops it.
+     * Not for live captures, whose sessions are also read between frames.
+     */
+    public void useSecondThread() {
+        if (pipeline == null) {
+            pipeline = new SegmentPipeline(tracker);
+        }
+    }
+
+    /**
+     * A frame of which {@code data} holds only the first {@code present} of its
+     * {@code capturedLength} bytes (a reader that copies just the headers). Returns false, having
+     * changed nothing, when that is not enough: the caller then passes the whole frame to
+     * {@link #onFrame}. True means the frame was analysed exactly as {@link #onFrame} would have.
+     */
+    public boolean onFrameHeaders(long timestampNanos, int linkType, int interfaceId, byte[] data, int offset,
+                                  int present, int capturedLength, int originalLength) {
+        if (verifyChecksums) {
+            return false;   // the checksum covers the payload
+        }
+        TcpSegment seg = pipeline != null ? pipeline.claim() : segment;
+        if (!decoder.decodeHeaders(linkType, data, offset, present, capturedLength, originalLength, seg)) {
+            return false;
+        }
+        stats.count(DecodeResult.TCP, linkType);
+        apply(seg, timestampNanos);
+        return true;
+    }
+
     /** One captured frame; the bytes are only read during the call. */
     public void onFrame(long timestampNanos, int linkType, int interfaceId,
                         byte[] data, int offset, int capturedLength, int originalLength) {
         byte[] bytes = data;
+        TcpSegment segment = pipeline != null ? pipeline.claim() : this.segment;
         DecodeResult result = decoder.decode(linkType, data, offset, capturedLength, originalLength, segment);
         if ((result == DecodeResult.TCP || result == DecodeResult.FRAGMENT) && segment.ipVersion() == 4
                 && (segment.moreFragments() || segment.fragmentOffset() != 0)
@@ -64,13 +101,35 @@ public final class Analyzer {
             if (verifyChecksums) {
                 segment.checksumStatus(TcpChecksum.verify(bytes, segment));
             }
-            tracker.onSegment(segment, timestampNanos);
+            apply(segment, timestampNanos);
+        }
+    }
+
+    private void apply(TcpSegment seg, long timestampNanos) {
+        if (pipeline != null) {
+            pipeline.commit(timestampNanos);
+        } else {
+            tracker.onSegment(seg, timestampNanos);
         }
     }
 
     /** The input is over: emits every session still open. */
     public void finish() {
+        if (pipeline != null) {
+            SegmentPipeline p = pipeline;
+            pipeline = null;
+            p.finish();   // every segment applied; rethrows what the session thread threw
+        }
         tracker.finish();
+    }
+
+    /** Stops the second thread, if any, without finishing (a run given up on an error). */
+    @Override
+    public void close() {
+        if (pipeline != null) {
+            pipeline.abandon();
+            pipeline = null;
+        }
     }
 
     public DecodeStats stats() {

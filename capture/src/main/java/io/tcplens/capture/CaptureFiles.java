@@ -30,20 +30,11 @@ public final class CaptureFiles {
 
     /** Opens {@code path} with the chosen reader; the magic is checked first either way. */
     public static PacketSource open(Path path, Reader reader) throws CaptureException {
-        return open(path, reader, false);
-    }
-
-    /**
-     * Opens {@code path} with the chosen reader; {@code readerThread}: the built-in readers read the
-     * file ahead on a second thread (same frames, same results; false: everything on the caller's thread).
-     */
-    public static PacketSource open(Path path, Reader reader, boolean readerThread) throws CaptureException {
         Format format = sniff(path);
         if (reader == Reader.LIBPCAP) {
             return LibpcapFileReader.open(path);
         }
-        return format == Format.PCAPNG ? PcapngFileReader.open(path, readerThread)
-                : PcapFileReader.open(path, readerThread);
+        return format == Format.PCAPNG ? PcapngFileReader.open(path) : PcapFileReader.open(path);
     }
 
     /** The capture file formats tcplens reads. */

@@ -1,6 +1,8 @@
 package io.tcplens.capture;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
@@ -64,16 +66,8 @@ public final class PcapFileReader implements PacketSource {
 
     /** Opens a pcap file; prefer {@link CaptureFiles#open(Path)}, which also accepts pcapng. */
     public static PcapFileReader open(Path path) throws CaptureException {
-        return open(path, false);
-    }
-
-    /**
-     * Opens a file; with {@code readerThread}, a second thread reads the file ahead in large blocks
-     * (the frames, offsets and results are the same).
-     */
-    public static PcapFileReader open(Path path, boolean readerThread) throws CaptureException {
         FileChannel ch = CaptureFiles.openChannel(path);
-        FileInput in = FileInput.of(ch, readerThread);
+        FileInput in = new FileInput(ch, FileInput.DEFAULT_SIZE);
         try {
             return new PcapFileReader(path, in);
         } catch (CaptureException | RuntimeException e) {
@@ -90,7 +84,7 @@ public final class PcapFileReader implements PacketSource {
         return open(name, new FileInput(ch, bufferSize));
     }
 
-    /** tests: a reader over any {@link FileInput} (e.g. a prefetching one with tiny blocks) */
+    /** a reader over any {@link FileInput} */
     static PcapFileReader open(Path name, FileInput in) throws CaptureException {
         try {
             return new PcapFileReader(name, in);
@@ -130,6 +124,14 @@ public final class PcapFileReader implements PacketSource {
 
     @Override
     public ReadResult readAll(FrameHandler handler) throws CaptureException {
+        if (handler instanceof HeaderFrameHandler headers && in.file() != null
+                && java.nio.file.Files.isRegularFile(path)) {
+            try {
+                return readHeaders(headers, in.file(), in.offset());
+            } catch (IOException e) {
+                throw CaptureFiles.ioError(path, e);
+            }
+        }
         long frames = 0;
         final long fracScale = nanos ? 1 : 1000;
         try {
@@ -149,9 +151,7 @@ public final class PcapFileReader implements PacketSource {
                 long caplen = Bytes.u32(b, p + 8, bigEndian);
                 long origlen = Bytes.u32(b, p + 12, bigEndian);
                 if (caplen > maxCaplen) {
-                    return new ReadResult(frames, in.offset(), "corrupt record " + (frames + 1) + " at byte " + in.offset()
-                            + ": captured length " + caplen + " is impossible (snaplen " + snaplen
-                            + "); " + frames + " complete frames were read");
+                    return new ReadResult(frames, in.offset(), impossible(frames + 1, in.offset(), caplen, frames));
                 }
                 int need = RECORD_HEADER + (int) caplen;
                 if (!in.ensure(need)) {
@@ -170,6 +170,107 @@ public final class PcapFileReader implements PacketSource {
         } catch (IOException e) {
             throw CaptureFiles.ioError(path, e);
         }
+    }
+
+    /** direct buffer of {@link #readHeaders}: 1 MiB read fastest here (4 MiB was ~7 % slower) */
+    static final int DIRECT_BUFFER = 1 << 20;
+
+    /**
+     * The fast path: the kernel copies the file into one reused direct buffer (one copy, where a heap
+     * buffer costs two: the JDK reads into a temporary direct buffer first), and of each frame only
+     * the first {@link HeaderFrameHandler#headerLength()} bytes are copied out to the handler; the
+     * rest is copied only for a frame the handler asks to see whole. Frames, results and warnings
+     * are the same as {@link #readAll}'s loop over {@link FileInput}.
+     */
+    private ReadResult readHeaders(HeaderFrameHandler handler, FileChannel ch, long start) throws IOException {
+        final long fracScale = nanos ? 1 : 1000;
+        final long fileSize = ch.size();
+        ByteBuffer buf = ByteBuffer.allocateDirect(DIRECT_BUFFER)
+                .order(bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+        buf.limit(0);
+        long base = start;             // file offset of buf[0]
+        long next = start;             // file offset of the next byte to read into buf
+        int want = Math.max(1, handler.headerLength());
+        byte[] head = new byte[want];
+        byte[] whole = head;
+        long frames = 0;
+        while (true) {
+            int p = buf.position();
+            if (buf.remaining() < RECORD_HEADER) {
+                base += p;
+                next = fill(ch, buf.compact(), next);
+                p = 0;
+                if (buf.remaining() < RECORD_HEADER) {
+                    int have = buf.remaining();
+                    return new ReadResult(frames, base, have == 0 ? null
+                            : truncated(frames + 1, base, RECORD_HEADER, have, frames));
+                }
+            }
+            long sec = buf.getInt(p) & 0xFFFF_FFFFL;
+            long frac = buf.getInt(p + 4) & 0xFFFF_FFFFL;
+            long caplen = buf.getInt(p + 8) & 0xFFFF_FFFFL;
+            long origlen = buf.getInt(p + 12) & 0xFFFF_FFFFL;
+            if (caplen > maxCaplen) {
+                return new ReadResult(frames, base + p, impossible(frames + 1, base + p, caplen, frames));
+            }
+            int need = RECORD_HEADER + (int) caplen;
+            if (buf.remaining() < need) {
+                base += p;
+                if (need > buf.capacity() && base + need <= fileSize) {
+                    // a record larger than the buffer, and the file does hold it: grow to fit
+                    ByteBuffer bigger = ByteBuffer.allocateDirect(need).order(buf.order());
+                    bigger.put(buf);
+                    buf = bigger;
+                } else {
+                    buf.compact();
+                }
+                next = fill(ch, buf, next);
+                p = 0;
+                if (buf.remaining() < need) {
+                    int have = (int) Math.min(Math.max(buf.remaining(), fileSize - base), Integer.MAX_VALUE);
+                    return new ReadResult(frames, base, truncated(frames + 1, base, need, have, frames));
+                }
+            }
+            long ts = sec * 1_000_000_000L + frac * fracScale;
+            int len = (int) caplen;
+            int orig = (int) Math.min(origlen, Integer.MAX_VALUE);
+            if (len <= want) {
+                buf.get(p + RECORD_HEADER, head, 0, len);
+                handler.onFrame(ts, linkType, 0, head, 0, len, orig);
+            } else {
+                buf.get(p + RECORD_HEADER, head, 0, want);
+                if (!handler.onFrameHeaders(ts, linkType, 0, head, 0, want, len, orig)) {
+                    if (whole.length < len) {
+                        whole = new byte[Math.max(len, Math.min(2 * whole.length, Integer.MAX_VALUE - 8))];
+                    }
+                    buf.get(p + RECORD_HEADER, whole, 0, len);
+                    handler.onFrame(ts, linkType, 0, whole, 0, len, orig);
+                }
+            }
+            frames++;
+            buf.position(p + need);
+        }
+    }
+
+    /**
+     * Reads into {@code buf} (in write mode) from file offset {@code next} until it is full or the
+     * file ends; leaves it flipped for reading. Returns the next offset to read from.
+     */
+    private static long fill(FileChannel ch, ByteBuffer buf, long next) throws IOException {
+        while (buf.hasRemaining()) {
+            int r = ch.read(buf, next);
+            if (r < 0) {
+                break;
+            }
+            next += r;
+        }
+        buf.flip();
+        return next;
+    }
+
+    private String impossible(long record, long at, long caplen, long frames) {
+        return "corrupt record " + record + " at byte " + at + ": captured length " + caplen
+                + " is impossible (snaplen " + snaplen + "); " + frames + " complete frames were read";
     }
 
     /** {@code record}: 1-based number of the record cut short */

@@ -77,16 +77,8 @@ public final class PcapngFileReader implements PacketSource {
 
     /** Opens a pcapng file; prefer {@link CaptureFiles#open(Path)}, which also accepts pcap. */
     public static PcapngFileReader open(Path path) throws CaptureException {
-        return open(path, false);
-    }
-
-    /**
-     * Opens a file; with {@code readerThread}, a second thread reads the file ahead in large blocks
-     * (the frames, offsets and results are the same).
-     */
-    public static PcapngFileReader open(Path path, boolean readerThread) throws CaptureException {
         FileChannel ch = CaptureFiles.openChannel(path);
-        FileInput in = FileInput.of(ch, readerThread);
+        FileInput in = new FileInput(ch, FileInput.DEFAULT_SIZE);
         try {
             return new PcapngFileReader(path, in);
         } catch (CaptureException | RuntimeException e) {
@@ -103,7 +95,7 @@ public final class PcapngFileReader implements PacketSource {
         return open(name, new FileInput(ch, bufferSize));
     }
 
-    /** tests: a reader over any {@link FileInput} (e.g. a prefetching one with tiny blocks) */
+    /** a reader over any {@link FileInput} */
     static PcapngFileReader open(Path name, FileInput in) throws CaptureException {
         try {
             return new PcapngFileReader(name, in);

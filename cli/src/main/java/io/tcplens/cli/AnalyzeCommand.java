@@ -16,6 +16,7 @@ import io.tcplens.cli.render.Sinks;
 import io.tcplens.cli.render.Units;
 import io.tcplens.capture.BpfFilter;
 import io.tcplens.capture.FrameHandler;
+import io.tcplens.capture.HeaderFrameHandler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -68,11 +69,11 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "builtin (pure Java) or libpcap (through pcap4j; needs libpcap installed). Default: ${DEFAULT-VALUE}")
     String reader;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-            description = "1: read and analyse on one thread; 2: a second thread reads the file ahead in 4 MiB "
-                    + "blocks (same report, byte for byte; more memory, and no faster where the analysis, not the "
-                    + "reading, is the bottleneck: docs/PERFORMANCE.md). Default: ${DEFAULT-VALUE}")
-    int threads;
+    @Option(names = "--threads", paramLabel = "N",
+            description = "1: read, decode and analyse on one thread; 2: decode on one, follow the sessions on "
+                    + "another (the same report, byte for byte: docs/PERFORMANCE.md). Default: 2 on a machine "
+                    + "with 2 or more cores, else 1")
+    Integer threads;
 
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
             description = "a session quiet for longer ends; a later packet starts a new one. Default: ${DEFAULT-VALUE}")
@@ -90,6 +91,11 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     /** what one session in the table costs, generously (measured ~1.5 kB for a SYN-only session) */
     static final long BYTES_PER_SESSION = 4096;
+    /**
+     * leading bytes of each frame the reader copies out for the analyzer: Ethernet, two VLAN tags,
+     * IPv6 and a TCP header with the largest options fit; a frame needing more is read whole
+     */
+    static final int HEADER_BYTES = 128;
 
     @Option(names = "--verify-checksums",
             description = "verify TCP checksums and count bad ones per endpoint (off by default: on the capturing "
@@ -103,6 +109,8 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     /** set by the shutdown hook (SIGINT, SIGTERM): stop reading, report what was read */
     private volatile boolean interrupted;
+    /** the run's analyzer, closed however the run ends */
+    private Analyzer running;
     /** set when stdout is a pipe whose reader went away ({@code tcplens analyze big.pcap | head}) */
     private boolean pipeClosed;
 
@@ -157,6 +165,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     private Integer analyze() {
         CaptureFiles.Reader readerKind = Inputs.reader(reader, spec.commandLine());
+        int threads = this.threads != null ? this.threads : Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
         if (threads < 1 || threads > 2) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be 1 or 2");
         }
@@ -208,6 +217,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 }
             });
             Analyzer analyzer = new Analyzer(Inputs.seconds(idleTimeout), Inputs.seconds(closeLinger), ordered);
+            running = analyzer;
             analyzer.setVerifyChecksums(verifyChecksums);
             int cap = maxSessions != null ? maxSessions
                     : (int) Math.max(10_000, Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() / BYTES_PER_SESSION));
@@ -221,20 +231,53 @@ final class AnalyzeCommand implements Callable<Integer> {
             String interruptedAt = null;
             Progress progress = Progress.ifTerminal(stderr, files, () -> analyzer.sessions().sessions());
             FrameHandler frames = FilterOptions.frames(bpf, analyzer::onFrame);
-            FrameHandler handler = progress != null ? progress.wrap(frames) : frames;
+            if (threads > 1) {
+                analyzer.useSecondThread();
+            }
             for (Path file : files) {
                 if (interrupted) {
                     interruptedAt = "before " + file;
                     break;
                 }
                 framesInFile[0] = 0;
-                try (PacketSource source = CaptureFiles.open(file, readerKind, threads > 1)) {
-                    ReadResult result = source.readAll((ts, lt, ifId, data, off, caplen, origlen) -> {
+                try (PacketSource source = CaptureFiles.open(file, readerKind)) {
+                    FrameHandler each = (ts, lt, ifId, data, off, caplen, origlen) -> {
                         if (interrupted) {
                             throw STOP;
                         }
-                        handler.onFrame(ts, lt, ifId, data, off, caplen, origlen);
+                        frames.onFrame(ts, lt, ifId, data, off, caplen, origlen);
                         framesInFile[0]++;
+                        if (progress != null) {
+                            progress.frame(caplen);
+                        }
+                    };
+                    // without a BPF filter (which reads whole frames) the reader may hand over headers only
+                    ReadResult result = source.readAll(bpf != null ? each : new HeaderFrameHandler() {
+                        @Override
+                        public int headerLength() {
+                            return HEADER_BYTES;
+                        }
+
+                        @Override
+                        public boolean onFrameHeaders(long ts, int lt, int ifId, byte[] data, int off, int present,
+                                                      int caplen, int origlen) {
+                            if (interrupted) {
+                                throw STOP;
+                            }
+                            if (!analyzer.onFrameHeaders(ts, lt, ifId, data, off, present, caplen, origlen)) {
+                                return false;
+                            }
+                            framesInFile[0]++;
+                            if (progress != null) {
+                                progress.frame(caplen);
+                            }
+                            return true;
+                        }
+
+                        @Override
+                        public void onFrame(long ts, int lt, int ifId, byte[] data, int off, int caplen, int origlen) {
+                            each.onFrame(ts, lt, ifId, data, off, caplen, origlen);
+                        }
                     });
                     if (result.warning() != null) {
                         warnings.add(file + ": " + result.warning());
@@ -305,6 +348,10 @@ final class AnalyzeCommand implements Callable<Integer> {
             }
         } catch (IOException | UncheckedIOException e) {
             throw new UserError(ExitCode.OUTPUT_ERROR, "cannot write the report: " + e.getMessage());
+        } finally {
+            if (running != null) {
+                running.close();   // stops the session thread if the run ended early
+            }
         }
         for (String w : warnings) {
             stderr.println("tcplens: warning: " + w);

@@ -70,18 +70,16 @@ final class Progress {
         return System.console() != null;
     }
 
-    FrameHandler wrap(FrameHandler next) {
-        return (ts, linkType, ifId, data, off, caplen, origLen) -> {
-            next.onFrame(ts, linkType, ifId, data, off, caplen, origLen);
-            bytes += caplen + RECORD_OVERHEAD;
-            if ((++frames & 1023) == 0) {
-                long now = System.nanoTime();
-                if (now - lastDraw >= EVERY_NS) {
-                    lastDraw = now;
-                    draw(now);
-                }
+    /** one more frame of {@code caplen} bytes was read */
+    void frame(int caplen) {
+        bytes += caplen + RECORD_OVERHEAD;
+        if ((++frames & 1023) == 0) {
+            long now = System.nanoTime();
+            if (now - lastDraw >= EVERY_NS) {
+                lastDraw = now;
+                draw(now);
             }
-        };
+        }
     }
 
     String line(long now) {

@@ -15,9 +15,10 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code --threads 2} (a reader thread reads the file ahead) must give the report of
- * {@code --threads 1} byte for byte, with the same exit code and messages: on the sample captures,
- * the public corpus and a generated capture of several blocks.
+ * {@code --threads 2} (sessions followed on a second thread while the first reads and decodes) must
+ * give the report of {@code --threads 1} byte for byte, with the same exit code and messages: on
+ * the sample captures, the public corpus and a generated capture (tens of thousands of segments
+ * through the ring between the threads).
  */
 class ThreadsAgreementTest {
 
@@ -58,7 +59,7 @@ class ThreadsAgreementTest {
                 TsharkFixtures.corpus().relativize(p).toString(), () -> assertSame(p, "jsonl")));
     }
 
-    /** a generated capture larger than a few read-ahead blocks (needs python3 and the bench generator) */
+    /** a generated capture of ~20 MB (needs python3 and the bench generator) */
     @Test
     void generatedCapture() throws Exception {
         Path gen = Path.of(System.getProperty("tcplens.generator", "../../shared/bench/gen_pcap.py"));
@@ -74,7 +75,7 @@ class ThreadsAgreementTest {
         }
         Assumptions.assumeTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0,
                 "the generator failed: " + Files.readString(tmp.resolve("gen.log")));
-        Assumptions.assumeTrue(Files.size(pcap) > 3L * (4 << 20), "generated capture smaller than expected");
+        Assumptions.assumeTrue(Files.size(pcap) > 12L << 20, "generated capture smaller than expected");
         assertSame(pcap, "jsonl");
         assertSame(pcap, "csv");
     }

@@ -52,6 +52,7 @@ public final class PacketDecoder {
     private byte[] b;
     private int end;          // first byte past the captured frame
     private int wireEnd;      // first byte past the frame as it was on the wire (>= end), or NO_LIMIT
+    private int capturedEnd;  // first byte past the captured frame (> end when only its first bytes are present)
     /** an unknown "reported end": IP lengths are then trusted as they are */
     private static final int NO_LIMIT = Integer.MAX_VALUE;
     private TcpSegment seg;
@@ -81,6 +82,12 @@ public final class PacketDecoder {
      */
     public DecodeResult decode(int linkType, byte[] data, int offset, int capturedLength, int wireLength,
                                TcpSegment out) {
+        return decode(linkType, data, offset, capturedLength, capturedLength, wireLength, out);
+    }
+
+    /** {@code present}: how many of the {@code capturedLength} bytes are in {@code data} (see {@link #decodeHeaders}) */
+    private DecodeResult decode(int linkType, byte[] data, int offset, int present, int capturedLength, int wireLength,
+                                TcpSegment out) {
         if (out == null) {
             return DecodeResult.MALFORMED;
         }
@@ -90,7 +97,8 @@ public final class PacketDecoder {
         }
         this.b = data;
         this.seg = out;
-        this.end = (int) Math.min((long) offset + capturedLength, data.length);
+        this.end = (int) Math.min((long) offset + present, data.length);
+        this.capturedEnd = present == capturedLength ? end : (int) Math.min((long) offset + capturedLength, NO_LIMIT);
         long we = (long) offset + Math.max(capturedLength, wireLength);
         this.wireEnd = wireLength < 0 ? NO_LIMIT : (int) Math.min(we, NO_LIMIT);
         try {
@@ -98,6 +106,38 @@ public final class PacketDecoder {
         } finally {
             this.b = null;
             this.seg = null;
+        }
+    }
+
+    /**
+     * Decodes a frame of which only the first {@code present} bytes are in {@code data} (a reader
+     * that copies just the headers out of its buffer). The result is what {@link #decode} gives for
+     * the whole frame whenever this returns true; false means "decode the whole frame instead": the
+     * headers did not fit, the link type is one whose decoding looks further into the frame, or the
+     * segment is an IPv4/IPv6 fragment (reassembly needs the payload). {@code out} is then
+     * undefined.
+     */
+    public boolean decodeHeaders(int linkType, byte[] data, int offset, int present, int capturedLength,
+                                 int wireLength, TcpSegment out) {
+        if (!HEADER_ONLY_LINKS.get(linkType & 0xFFFF) || present >= capturedLength || present < 0
+                || offset < 0 || (long) offset + present > data.length) {
+            return false;
+        }
+        DecodeResult r = decode(linkType, data, offset, present, capturedLength, wireLength, out);
+        return r == DecodeResult.TCP && !out.moreFragments && out.fragmentOffset == 0
+                && out.tcpOffset + out.tcpHeaderLength <= offset + present;
+    }
+
+    /**
+     * Link types whose decoding never looks past the TCP header: for these a decode of the first
+     * bytes equals a decode of the whole frame (NFLOG, for one, scans TLVs to the end of the frame).
+     */
+    private static final java.util.BitSet HEADER_ONLY_LINKS = new java.util.BitSet();
+
+    static {
+        for (int lt : new int[] {LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_RAW,
+                LINKTYPE_IPV4, LINKTYPE_IPV6, LINKTYPE_RAW_12, LINKTYPE_RAW_14, LINKTYPE_NULL, LINKTYPE_LOOP}) {
+            HEADER_ONLY_LINKS.set(lt);
         }
     }
 
@@ -449,7 +489,7 @@ public final class PacketDecoder {
         }
         int total = u16(p + 2);
         if (total == 0) {
-            total = Math.max(0, (reportedEnd == NO_LIMIT ? end : reportedEnd) - p);   // TSO: see above
+            total = Math.max(0, (reportedEnd == NO_LIMIT ? capturedEnd : reportedEnd) - p);   // TSO: see above
             seg.ipLengthAssumed = true;
         }
         if (total < hlen) {
@@ -519,7 +559,7 @@ public final class PacketDecoder {
             }
         }
         if (zeroLength && next != 59) {
-            payload = Math.max(0, (reportedEnd == NO_LIMIT ? end : reportedEnd) - q);
+            payload = Math.max(0, (reportedEnd == NO_LIMIT ? capturedEnd : reportedEnd) - q);
             s.ipLengthAssumed = true;
         }
         if (payload > reportedEnd - q && reportedEnd >= q) {
@@ -748,7 +788,7 @@ public final class PacketDecoder {
         }
         s.payloadLength = ipPayload - hlen;
         int dataStart = p + hlen;
-        long dataEnd = Math.min((long) dataStart + s.payloadLength, end);
+        long dataEnd = Math.min((long) dataStart + s.payloadLength, capturedEnd);
         s.capturedPayloadLength = (int) Math.max(0, dataEnd - dataStart);
         options(p + 20, dataStart);
         return DecodeResult.TCP;

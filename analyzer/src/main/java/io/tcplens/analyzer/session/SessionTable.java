@@ -5,10 +5,16 @@ package io.tcplens.analyzer.session;
  * and B→A find the same session (gopacket's symmetric {@code FastHash}). Keys are compared field
  * by field against the session's endpoints: no key objects, nothing allocated per lookup.
  * Linear probing; removal by backward shift, so no tombstones accumulate.
+ *
+ * <p>Each slot's hash is also kept in a parallel {@code int[]}: probing compares hashes there and
+ * touches a session object only when its hash matches. With tens of thousands of sessions (closed
+ * ones wait out the close linger in the table) the objects are far apart in memory, and reading
+ * one per probe step was a cache miss per step.
  */
 final class SessionTable {
 
     private TcpSession[] slots = new TcpSession[1 << 12];
+    private int[] hashes = new int[1 << 12];
     private int mask = slots.length - 1;
     private int size;
 
@@ -37,7 +43,7 @@ final class SessionTable {
             if (s == null) {
                 return null;
             }
-            if (s.hash == hash && s.matches(version, sHi, sLo, sPort, dHi, dLo, dPort)) {
+            if (hashes[i] == hash && s.matches(version, sHi, sLo, sPort, dHi, dLo, dPort)) {
                 return s;
             }
         }
@@ -47,16 +53,17 @@ final class SessionTable {
         if ((size + 1) * 2 > slots.length) {
             grow();
         }
-        place(session);
+        place(session, session.hash);
         size++;
     }
 
-    private void place(TcpSession session) {
-        int i = session.hash & mask;
+    private void place(TcpSession session, int hash) {
+        int i = hash & mask;
         while (slots[i] != null) {
             i = (i + 1) & mask;
         }
         slots[i] = session;
+        hashes[i] = hash;
     }
 
     void remove(TcpSession session) {
@@ -73,17 +80,19 @@ final class SessionTable {
         for (int j = (i + 1) & mask; slots[j] != null; j = (j + 1) & mask) {
             TcpSession moved = slots[j];
             slots[j] = null;
-            place(moved);
+            place(moved, hashes[j]);
         }
     }
 
     private void grow() {
         TcpSession[] old = slots;
+        int[] oldHashes = hashes;
         slots = new TcpSession[old.length * 2];
+        hashes = new int[old.length * 2];
         mask = slots.length - 1;
-        for (TcpSession s : old) {
-            if (s != null) {
-                place(s);
+        for (int i = 0; i < old.length; i++) {
+            if (old[i] != null) {
+                place(old[i], oldHashes[i]);
             }
         }
     }

@@ -28,7 +28,7 @@ final class FrameSet {
             p = Path.of("sample-pcaps/mixed.pcap");
         }
         FrameSet s = new FrameSet();
-        try (PacketSource src = CaptureFiles.open(p, CaptureFiles.Reader.BUILTIN, false)) {
+        try (PacketSource src = CaptureFiles.open(p, CaptureFiles.Reader.BUILTIN)) {
             src.readAll((t, lt, ifId, data, off, caplen, origlen) -> {
                 if (s.count < limit) {
                     s.add(t, lt, data, off, caplen);
