@@ -3,11 +3,12 @@ package io.tcplens.cli;
 import io.tcplens.analyzer.Analyzer;
 import io.tcplens.analyzer.DecodeStats;
 import io.tcplens.analyzer.session.InIdOrder;
-import io.tcplens.analyzer.session.SessionRecord;
+import io.tcplens.analyzer.session.SessionListener;
 import io.tcplens.capture.CaptureException;
 import io.tcplens.capture.CaptureFiles;
 import io.tcplens.capture.PacketSource;
 import io.tcplens.capture.ReadResult;
+import io.tcplens.cli.render.IdOrderedOutput;
 import io.tcplens.cli.render.PacketTable;
 import io.tcplens.cli.render.ReportFormat;
 import io.tcplens.cli.render.RunTotals;
@@ -106,6 +107,8 @@ final class AnalyzeCommand implements Callable<Integer> {
     static final long INTERRUPT_GRACE_SECONDS = 10;
     /** stdout is checked for a closed pipe after this many sessions (each check flushes) */
     static final int PIPE_CHECK_EVERY = 8;
+    /** chars of session text held in memory while waiting for an older session to end (tests lower it) */
+    static long reorderBudget = IdOrderedOutput.DEFAULT_BUDGET;
 
     /** set by the shutdown hook (SIGINT, SIGTERM): stop reading, report what was read */
     private volatile boolean interrupted;
@@ -191,32 +194,49 @@ final class AnalyzeCommand implements Callable<Integer> {
         SessionFilter sessionFilter = filters.sessionFilter(spec.commandLine());
         BpfFilter bpf = filters.bpfFilter();
 
-        try (Output out = Output.open(output, stdout)) {
-            Sinks.Report report = Sinks.create(format, out.writer(), !brief, session, Sinks.title(files),
-                    sessionFilter, java.time.Clock.systemUTC());
+        PacketTable packets = session != null && format == ReportFormat.text ? new PacketTable(session) : null;
+        // Sessions end in any order; the report lists them in order of id. The line formats render each
+        // session as it ends and put the text in order (IdOrderedOutput: held text is bounded in memory,
+        // the rest spilled to a temporary file). The HTML page is built at finish from all the records,
+        // and --session ID with text prints one session's packet table: both take the records themselves,
+        // put in order by InIdOrder (the HTML report holds every record anyway; one session is small).
+        boolean byText = format != ReportFormat.html && packets == null;
+        try (Output out = Output.open(output, stdout);
+             IdOrderedOutput ordered = byText ? new IdOrderedOutput(out.writer(), reorderBudget) : null) {
+            Sinks.Report report = Sinks.create(format, ordered != null ? ordered.writer() : out.writer(), !brief,
+                    session, Sinks.title(files), sessionFilter, java.time.Clock.systemUTC());
             SessionSink sink = report.sink();
-            PacketTable packets = session != null && format == ReportFormat.text ? new PacketTable(session) : null;
             boolean[] found = {false};
-            InIdOrder ordered = new InIdOrder(r -> {
-                if (session != null && r.id() != session) {
-                    return;
-                }
-                found[0] = true;
+            SessionListener write = r -> {
+                boolean wanted = session == null || r.id() == session;
                 try {
-                    if (packets != null) {
-                        packets.write(r, out.writer());
-                    } else {
-                        sink.session(r);
+                    if (ordered != null) {
+                        ordered.begin(r.id());   // a session not wanted leaves an empty text: the order moves on
+                        if (wanted) {
+                            sink.session(r);
+                        }
+                        ordered.end();
+                    } else if (wanted) {
+                        if (packets != null) {
+                            packets.write(r, out.writer());
+                        } else {
+                            sink.session(r);
+                        }
                     }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
+                if (!wanted) {
+                    return;
+                }
+                found[0] = true;
                 if (output == null && ++written[0] % PIPE_CHECK_EVERY == 0 && stdout.checkError()) {
                     pipeClosed = true;   // nobody reads stdout any more: stop quietly
                     throw STOP;
                 }
-            });
-            Analyzer analyzer = new Analyzer(Inputs.seconds(idleTimeout), Inputs.seconds(closeLinger), ordered);
+            };
+            Analyzer analyzer = new Analyzer(Inputs.seconds(idleTimeout), Inputs.seconds(closeLinger),
+                    ordered != null ? write : new InIdOrder(write));
             running = analyzer;
             analyzer.setVerifyChecksums(verifyChecksums);
             int cap = maxSessions != null ? maxSessions
@@ -310,6 +330,9 @@ final class AnalyzeCommand implements Callable<Integer> {
                 analyzer.finish();
             } catch (StopReading stop) {
                 return ExitCode.OK;   // stdout closed while the last sessions were written
+            }
+            if (ordered != null) {
+                ordered.finish();
             }
             DecodeStats st = analyzer.stats();
             if (packets == null) {

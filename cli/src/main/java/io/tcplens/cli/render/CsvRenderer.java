@@ -32,11 +32,32 @@ public final class CsvRenderer implements SessionSink {
     private final StringWriter buffer = new StringWriter();
     private final JsonLinesRenderer json;
     private final JsonFactory factory = new JsonFactory();
-    private List<String> header;
 
+    /**
+     * Writes the header row at once: it names the JSON Lines fields, which every session has (a
+     * null is a field too), so it does not depend on a session and comes first whatever order the
+     * sessions are rendered in.
+     */
     public CsvRenderer(Writer out) throws IOException {
+        this(out, true);
+    }
+
+    private CsvRenderer(Writer out, boolean writeHeader) throws IOException {
         this.out = out;
         this.json = new JsonLinesRenderer(buffer);
+        if (writeHeader) {
+            writeRow(Header.ROW);
+        }
+    }
+
+    /** a renderer that only flattens (writes no header row): for {@link TemplateRecord#csvHeader()} */
+    static CsvRenderer flattener() throws IOException {
+        return new CsvRenderer(Writer.nullWriter(), false);
+    }
+
+    /** the header row: the JSON Lines field names, the same for every session (made once, when first needed) */
+    private static final class Header {
+        static final List<String> ROW = List.copyOf(TemplateRecord.csvHeader());
     }
 
     /** ISO-8601 UTC with nanoseconds, e.g. 2024-05-01T12:00:00.123456789Z */
@@ -48,13 +69,6 @@ public final class CsvRenderer implements SessionSink {
     @Override
     public void session(SessionRecord r) throws IOException {
         List<String[]> fields = flatten(r);
-        if (header == null) {
-            header = new ArrayList<>(fields.size());
-            for (String[] f : fields) {
-                header.add(f[0]);
-            }
-            writeRow(header);
-        }
         List<String> values = new ArrayList<>(fields.size());
         for (String[] f : fields) {
             values.add(f[1]);
@@ -128,9 +142,6 @@ public final class CsvRenderer implements SessionSink {
 
     @Override
     public void finish(RunTotals totals) throws IOException {
-        if (header == null) {
-            writeRow(TemplateRecord.csvHeader());
-        }
         out.flush();
     }
 }

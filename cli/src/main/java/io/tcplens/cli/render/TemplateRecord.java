@@ -10,7 +10,6 @@ import io.tcplens.analyzer.session.TcpState;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +35,7 @@ final class TemplateRecord {
 
     static List<String> csvHeader() {
         try {
-            CsvRenderer csv = new CsvRenderer(Writer.nullWriter());
+            CsvRenderer csv = CsvRenderer.flattener();
             List<String> names = new ArrayList<>();
             for (String[] f : csv.flatten(record())) {
                 names.add(f[0]);

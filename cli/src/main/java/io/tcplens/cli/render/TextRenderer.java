@@ -33,8 +33,8 @@ public final class TextRenderer implements SessionSink {
     private long handshakeNotSeen;
     private long sessions;
     private long malformedSegments;
-    private final List<Long> malformedSessions = new ArrayList<>();
-    private final Map<String, List<Long>> byVerdict = new TreeMap<>();
+    private final FirstIds malformedSessions = new FirstIds();
+    private final Map<String, FirstIds> byVerdict = new TreeMap<>();
 
     /** @param timeline false for header lines only */
     public TextRenderer(Writer out, boolean timeline) {
@@ -57,13 +57,11 @@ public final class TextRenderer implements SessionSink {
         if (r.handshake().status() == HandshakeStatus.NOT_SEEN) {
             handshakeNotSeen++;
         }
-        byVerdict.computeIfAbsent(r.diagnosis().code(), k -> new ArrayList<>()).add(r.id());
+        byVerdict.computeIfAbsent(r.diagnosis().code(), k -> new FirstIds()).add(r.id());
         long malformed = r.clientInfo().malformedSegments() + r.serverInfo().malformedSegments();
         if (malformed > 0) {
             malformedSegments += malformed;
-            if (malformedSessions.size() < 8) {
-                malformedSessions.add(r.id());
-            }
+            malformedSessions.add(r.id());
         }
         out.write(header(r));
         out.write('\n');
@@ -309,22 +307,60 @@ public final class TextRenderer implements SessionSink {
         out.write('\n');
     }
 
+    /**
+     * How many sessions, and the {@value #SHOWN} lowest ids among them: the first ones in id order
+     * whatever order the sessions are rendered in (they end in any order).
+     */
+    static final class FirstIds {
+        static final int SHOWN = 8;
+        private final long[] lowest = new long[SHOWN];
+        private int shown;
+        private long count;
+
+        void add(long id) {
+            count++;
+            if (shown == SHOWN && id >= lowest[SHOWN - 1]) {
+                return;
+            }
+            int i = shown < SHOWN ? shown++ : SHOWN - 1;
+            while (i > 0 && lowest[i - 1] > id) {
+                lowest[i] = lowest[i - 1];
+                i--;
+            }
+            lowest[i] = id;
+        }
+
+        long count() {
+            return count;
+        }
+
+        /** how many ids are kept: at most {@value #SHOWN} */
+        int shown() {
+            return shown;
+        }
+
+        /** the i-th lowest id */
+        long get(int i) {
+            return lowest[i];
+        }
+    }
+
     @Override
     public void finish(RunTotals totals) throws IOException {
         if (!byVerdict.isEmpty()) {
             line("verdicts:");
-            for (Map.Entry<String, List<Long>> v : byVerdict.entrySet()) {
-                List<Long> ids = v.getValue();
+            for (Map.Entry<String, FirstIds> v : byVerdict.entrySet()) {
+                FirstIds ids = v.getValue();
                 StringBuilder sessionsList = new StringBuilder();
                 if (!v.getKey().equals("ok")) {
-                    for (int i = 0; i < Math.min(ids.size(), 8); i++) {
+                    for (int i = 0; i < ids.shown(); i++) {
                         sessionsList.append(i == 0 ? "" : " ").append('#').append(ids.get(i));
                     }
-                    if (ids.size() > 8) {
+                    if (ids.count() > FirstIds.SHOWN) {
                         sessionsList.append(" …");
                     }
                 }
-                line(String.format(Locale.ROOT, "  %6d  %-20s %s", ids.size(), v.getKey(), sessionsList).stripTrailing());
+                line(String.format(Locale.ROOT, "  %6d  %-20s %s", ids.count(), v.getKey(), sessionsList).stripTrailing());
             }
         }
         StringBuilder sb = new StringBuilder();
@@ -353,11 +389,12 @@ public final class TextRenderer implements SessionSink {
                 totals.tcpSegments(), totals.otherFrames()));
         if (malformedSegments > 0) {
             StringBuilder ids = new StringBuilder();
-            for (long id : malformedSessions) {
-                ids.append(" #").append(id);
+            for (int i = 0; i < malformedSessions.shown(); i++) {
+                ids.append(" #").append(malformedSessions.get(i));
             }
             line(Units.plural(malformedSegments, "malformed TCP segment", "malformed TCP segments")
-                    + " (nonsense flags or options), in sessions" + ids + (malformedSessions.size() == 8 ? " …" : ""));
+                    + " (nonsense flags or options), in sessions" + ids
+                    + (malformedSessions.shown() == FirstIds.SHOWN ? " …" : ""));
         }
         out.flush();
     }

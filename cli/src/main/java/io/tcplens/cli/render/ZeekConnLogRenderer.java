@@ -44,20 +44,21 @@ public final class ZeekConnLogRenderer implements SessionSink {
     private final Writer out;
     private final PacketStore packets;
     private final Clock clock;
-    private boolean headerDone;
 
-    /** @param packets the per-session IP byte counts (the analyzer's packet listener) */
-    public ZeekConnLogRenderer(Writer out, PacketStore packets, Clock clock) {
+    /**
+     * Writes the header lines at once: they never depend on a session ({@code #open} is when the
+     * report was begun), and so they come first whatever order the sessions are rendered in.
+     *
+     * @param packets the per-session IP byte counts (the analyzer's packet listener)
+     */
+    public ZeekConnLogRenderer(Writer out, PacketStore packets, Clock clock) throws IOException {
         this.out = out;
         this.packets = packets;
         this.clock = clock;
+        header();
     }
 
     private void header() throws IOException {
-        if (headerDone) {
-            return;
-        }
-        headerDone = true;
         out.write("#separator \\x09\n");
         out.write("#set_separator\t,\n");
         out.write("#empty_field\t(empty)\n");
@@ -70,7 +71,6 @@ public final class ZeekConnLogRenderer implements SessionSink {
 
     @Override
     public void session(SessionRecord r) throws IOException {
-        header();
         PacketStore.Packets p = packets.take(r.id());
         boolean clientOrig = r.zeek().originator() == Role.CLIENT;
         long dur = r.durationNs();
@@ -145,7 +145,6 @@ public final class ZeekConnLogRenderer implements SessionSink {
 
     @Override
     public void finish(RunTotals totals) throws IOException {
-        header();
         out.write("#close\t" + OPEN.format(clock.instant()) + "\n");
         out.flush();
     }

@@ -1,0 +1,427 @@
+package io.tcplens.cli.render;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+/**
+ * Puts the text of a line-based report (jsonl, csv, zeek, text) into order of session id, holding
+ * text, not session records.
+ *
+ * <p>Why: a session's id is the order of its first packet, but sessions end in any order, and a SYN
+ * that is never answered stays open until the idle timeout (300 s by default) while thousands of
+ * later sessions end. Holding those records until their turn made memory grow with the capture. Here
+ * each session is rendered the moment it ends, into a reusable buffer ({@link #begin}, the sink writes
+ * into {@link #writer()}, {@link #end}); its text goes straight out if its id is the next one due
+ * (then any held text that is now due follows, in id order), otherwise it is held:
+ * <ul>
+ *   <li>in memory while the held text totals less than the budget ({@link #DEFAULT_BUDGET} chars,
+ *       16 Mi: 16 MiB of heap for ASCII text, Java's strings being compact; system property
+ *       {@code tcplens.reorder.budget}, read once);
+ *   <li>beyond it, UTF-8 encoded and appended to one temporary spill file (created when first needed
+ *       in {@code java.io.tmpdir}, deleted by {@link #close} and on exit), read back with a positional
+ *       read when due. The file only grows: a run's held text is written to it once.
+ * </ul>
+ * The held texts are indexed by {@code id - next} in a growable ring of primitive arrays (offset,
+ * length; the in-memory texts as strings), so memory is bounded by the budget plus ~24 bytes per id
+ * between the oldest session still open and the newest ended.
+ *
+ * <p>A session that is filtered out still calls {@link #begin}/{@link #end} and leaves an empty text:
+ * the order advances past it. What the sink writes outside a session keeps its place: text written
+ * before any session (headers written when the sink is made) is held back until the first non-empty
+ * session text goes out or {@link #finish} (so a run that fails early writes nothing, as before);
+ * text written after {@link #finish} (footers) goes straight out.
+ */
+public final class IdOrderedOutput implements Closeable {
+
+    /** what may be held in memory, in chars, unless {@code -Dtcplens.reorder.budget=N} says otherwise */
+    public static final long DEFAULT_BUDGET = Long.getLong("tcplens.reorder.budget", 16L << 20);
+
+    private static final int ABSENT = -1;
+    private static final long IN_MEMORY = -1;
+    private static final int IO_BUFFER = 1 << 16;
+
+    private final Writer out;
+    private final long budget;
+    private final ChunkWriter writer = new ChunkWriter();
+
+    // the ring of held texts: slot (head + id - next) & (capacity - 1)
+    private long next;
+    private int head;
+    private String[] memory = new String[1024];
+    private long[] offset = new long[1024];
+    private int[] length = new int[1024];
+    private int held;
+    private long heldChars;
+
+    // the text of the session being rendered (between begin and end); -1 outside a session
+    private long current = -1;
+    private char[] chunk = new char[8192];
+    private int chunkLength;
+
+    // text written before the first session's text went out
+    private StringBuilder preamble = new StringBuilder();
+
+    // the spill file, made when first needed
+    private Path spillPath;
+    private FileChannel spill;
+    private long spillSize;            // bytes written to the file or waiting in spillOut
+    private long spillFlushed;         // bytes written to the file
+    private ByteBuffer spillOut;
+    private ByteBuffer spillIn;
+    private CharsetEncoder encoder;
+
+    public IdOrderedOutput(Writer out) {
+        this(out, DEFAULT_BUDGET);
+    }
+
+    /** @param budget chars of held text kept in memory before the spill file is used */
+    public IdOrderedOutput(Writer out, long budget) {
+        this.out = out;
+        this.budget = budget;
+        Arrays.fill(length, ABSENT);
+    }
+
+    /** what the sink writes into */
+    public Writer writer() {
+        return writer;
+    }
+
+    /** the sink is about to render session {@code id}: what it writes until {@link #end} is that session's text */
+    public void begin(long id) {
+        if (current >= 0) {
+            throw new IllegalStateException("session " + current + " not ended");
+        }
+        if (id < next) {
+            throw new IllegalArgumentException("session " + id + " already written");
+        }
+        current = id;
+        chunkLength = 0;
+    }
+
+    /** the session's text is complete: written out if it is due, else held */
+    public void end() throws IOException {
+        long id = current;
+        if (id < 0) {
+            throw new IllegalStateException("no session begun");
+        }
+        current = -1;
+        if (id == next) {
+            emit(chunk, chunkLength);
+            advance();
+            release();
+            return;
+        }
+        int slot = slot(id);
+        if (length[slot] != ABSENT) {
+            throw new IllegalArgumentException("session " + id + " written twice");
+        }
+        if (chunkLength == 0) {
+            memory[slot] = "";
+            offset[slot] = IN_MEMORY;
+            length[slot] = 0;
+        } else if (heldChars + chunkLength <= budget) {
+            memory[slot] = new String(chunk, 0, chunkLength);
+            offset[slot] = IN_MEMORY;
+            length[slot] = chunkLength;
+            heldChars += chunkLength;
+        } else {
+            offset[slot] = spillSize;
+            length[slot] = spill(chunk, chunkLength);
+        }
+        held++;
+    }
+
+    /** the text of session {@code id} (for tests and callers that render elsewhere) */
+    public void offer(long id, CharSequence text) throws IOException {
+        begin(id);
+        writer.append(text);
+        end();
+    }
+
+    /**
+     * No more sessions: writes what is still held, in id order (nothing, when every id from 0 up
+     * was rendered), and the text written before the first session. Later writes go straight out.
+     */
+    public void finish() throws IOException {
+        while (held > 0) {
+            if (length[head] != ABSENT) {
+                release();
+            } else {
+                advance();   // an id that never came: skip it
+            }
+        }
+        writePreamble();
+    }
+
+    /** sessions whose text is held, waiting for an older one to end */
+    public int held() {
+        return held;
+    }
+
+    /** bytes written to the spill file so far (0 if it was never needed) */
+    public long spilledBytes() {
+        return spillSize;
+    }
+
+    /** the spill file, or null if none was needed (yet) */
+    Path spillFile() {
+        return spillPath;
+    }
+
+    /** deletes the spill file; does not close the output */
+    @Override
+    public void close() throws IOException {
+        if (spill != null) {
+            try {
+                spill.close();
+            } finally {
+                spill = null;
+                Files.deleteIfExists(spillPath);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private int slot(long id) {
+        long ahead = id - next;
+        if (ahead >= memory.length) {
+            grow(ahead);
+        }
+        return (int) ((head + ahead) & (memory.length - 1));
+    }
+
+    private void grow(long ahead) {
+        if (ahead >= 1 << 30) {
+            throw new IllegalStateException("session " + (next + ahead) + " is too far ahead of " + next);
+        }
+        int capacity = memory.length;
+        int bigger = Integer.highestOneBit((int) ahead) << 1;
+        String[] m = new String[bigger];
+        long[] o = new long[bigger];
+        int[] l = new int[bigger];
+        Arrays.fill(l, ABSENT);
+        int tail = capacity - head;
+        System.arraycopy(memory, head, m, 0, tail);
+        System.arraycopy(memory, 0, m, tail, head);
+        System.arraycopy(offset, head, o, 0, tail);
+        System.arraycopy(offset, 0, o, tail, head);
+        System.arraycopy(length, head, l, 0, tail);
+        System.arraycopy(length, 0, l, tail, head);
+        memory = m;
+        offset = o;
+        length = l;
+        head = 0;
+    }
+
+    private void advance() {
+        next++;
+        head = (head + 1) & (memory.length - 1);
+    }
+
+    /** writes the held texts that are due, from {@code next} up to the first id not yet ended */
+    private void release() throws IOException {
+        while (length[head] != ABSENT) {
+            int len = length[head];
+            if (offset[head] == IN_MEMORY) {
+                String s = memory[head];
+                if (len > 0) {
+                    writePreamble();
+                    out.write(s, 0, len);
+                    heldChars -= len;
+                }
+                memory[head] = null;
+            } else {
+                unspill(offset[head], len);
+            }
+            length[head] = ABSENT;
+            held--;
+            advance();
+        }
+    }
+
+    private void emit(char[] text, int len) throws IOException {
+        if (len > 0) {
+            writePreamble();
+            out.write(text, 0, len);
+        }
+    }
+
+    private void writePreamble() throws IOException {
+        if (preamble != null) {
+            StringBuilder p = preamble;
+            preamble = null;
+            out.append(p);
+        }
+    }
+
+    /** appends the text to the spill file (through a buffer) and returns its length in bytes */
+    private int spill(char[] text, int len) throws IOException {
+        if (spill == null) {
+            spillPath = Files.createTempFile("tcplens-reorder-", ".spill");
+            spillPath.toFile().deleteOnExit();
+            spill = FileChannel.open(spillPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            spillOut = ByteBuffer.allocate(IO_BUFFER);
+            encoder = StandardCharsets.UTF_8.newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+        }
+        long start = spillSize;
+        CharBuffer in = CharBuffer.wrap(text, 0, len);
+        encoder.reset();
+        for (;;) {
+            CoderResult cr = encoder.encode(in, spillOut, true);
+            if (cr.isOverflow()) {
+                flushSpill();
+            } else if (cr.isUnderflow()) {
+                break;
+            } else {
+                cr.throwException();
+            }
+        }
+        while (encoder.flush(spillOut).isOverflow()) {
+            flushSpill();
+        }
+        spillSize = spillFlushed + spillOut.position();
+        long bytes = spillSize - start;
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IOException("a session's text of " + bytes + " bytes is too long to hold");
+        }
+        return (int) bytes;
+    }
+
+    private void flushSpill() throws IOException {
+        spillOut.flip();
+        while (spillOut.hasRemaining()) {
+            spillFlushed += spill.write(spillOut, spillFlushed);
+        }
+        spillOut.clear();
+    }
+
+    /** reads {@code len} bytes at {@code at} back from the spill file and writes them as text */
+    private void unspill(long at, int len) throws IOException {
+        if (len == 0) {
+            return;
+        }
+        if (at + len > spillFlushed) {
+            flushSpill();
+        }
+        if (spillIn == null || spillIn.capacity() < len) {
+            spillIn = ByteBuffer.allocate(Math.max(len, IO_BUFFER));
+        }
+        spillIn.clear().limit(len);
+        while (spillIn.hasRemaining()) {
+            if (spill.read(spillIn, at + spillIn.position()) < 0) {
+                throw new IOException("spill file " + spillPath + " ends before its held text");
+            }
+        }
+        // new String decodes UTF-8 (replacing what is malformed, as the encoder did) faster than a CharsetDecoder
+        String text = new String(spillIn.array(), 0, len, StandardCharsets.UTF_8);
+        writePreamble();
+        out.write(text, 0, text.length());
+    }
+
+    /** The sink's writer: inside a session, into that session's text; outside, to the output in place. */
+    private final class ChunkWriter extends Writer {
+
+        private void room(int more) {
+            int need = chunkLength + more;
+            if (need > chunk.length) {
+                chunk = Arrays.copyOf(chunk, Math.max(need, chunk.length * 2));
+            }
+        }
+
+        @Override
+        public void write(int c) throws IOException {
+            if (current >= 0) {
+                room(1);
+                chunk[chunkLength++] = (char) c;
+            } else {
+                outside().append((char) c);
+            }
+        }
+
+        @Override
+        public void write(char[] cbuf, int off, int len) throws IOException {
+            if (current >= 0) {
+                room(len);
+                System.arraycopy(cbuf, off, chunk, chunkLength, len);
+                chunkLength += len;
+            } else {
+                outside().write(cbuf, off, len);
+            }
+        }
+
+        @Override
+        public void write(String str, int off, int len) throws IOException {
+            if (current >= 0) {
+                room(len);
+                str.getChars(off, off + len, chunk, chunkLength);
+                chunkLength += len;
+            } else {
+                outside().write(str, off, len);
+            }
+        }
+
+        @Override
+        public Writer append(CharSequence csq) throws IOException {
+            String s = String.valueOf(csq);
+            write(s, 0, s.length());
+            return this;
+        }
+
+        /** outside a session: before any session text, into the preamble; after, to the output */
+        private Writer outside() {
+            if (preamble != null) {
+                return preambleWriter;
+            }
+            if (held > 0) {
+                throw new IllegalStateException("text written outside a session while sessions are held");
+            }
+            return out;
+        }
+
+        private final Writer preambleWriter = new Writer() {
+            @Override
+            public void write(char[] cbuf, int off, int len) {
+                preamble.append(cbuf, off, len);
+            }
+
+            @Override
+            public void write(String str, int off, int len) {
+                preamble.append(str, off, off + len);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+
+        @Override
+        public void flush() throws IOException {
+            if (current < 0 && preamble == null) {
+                out.flush();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}
