@@ -1,12 +1,8 @@
 package io.tcplens.cli.render;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.tcplens.analyzer.session.SessionRecord;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.Writer;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -18,7 +14,7 @@ import java.util.List;
  * RFC 4180 CSV: a header row, then one row per session with the JSON Lines fields flattened
  * ({@code handshake.status} → {@code handshake_status}, {@code anomalies.c2s.retransmission} →
  * {@code anomalies_c2s_retransmission}), plus {@code start_iso}/{@code end_iso}, the times in
- * ISO-8601 UTC. Each row is made by flattening the session's JSON Lines object, so the two formats
+ * ISO-8601 UTC. Each row is the walk of the JSON Lines fields ({@link RecordFields}), so the two formats
  * cannot disagree and a field added to JSON Lines appears here too. {@code null} is an empty field.
  * Written here rather than with a CSV library: quoting (fields with a comma, quote, CR or LF are
  * quoted, quotes doubled) and CRLF line ends are all RFC 4180 asks; tests read it with Commons CSV.
@@ -29,9 +25,6 @@ public final class CsvRenderer implements SessionSink {
             .withZone(ZoneOffset.UTC);
 
     private final Writer out;
-    private final StringWriter buffer = new StringWriter();
-    private final JsonLinesRenderer json;
-    private final JsonFactory factory = new JsonFactory();
 
     /**
      * Writes the header row at once: it names the JSON Lines fields, which every session has (a
@@ -44,7 +37,6 @@ public final class CsvRenderer implements SessionSink {
 
     private CsvRenderer(Writer out, boolean writeHeader) throws IOException {
         this.out = out;
-        this.json = new JsonLinesRenderer(buffer);
         if (writeHeader) {
             writeRow(Header.ROW);
         }
@@ -77,43 +69,53 @@ public final class CsvRenderer implements SessionSink {
     }
 
     /** (name, value) pairs in JSON Lines order; value null for JSON null */
-    List<String[]> flatten(SessionRecord r) throws IOException {
-        buffer.getBuffer().setLength(0);
-        json.session(r);
-        List<String[]> fields = new ArrayList<>(96);
-        List<String> path = new ArrayList<>(4);
-        try (JsonParser p = factory.createParser(buffer.toString())) {
-            String name = null;
-            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
-                switch (t) {
-                    case FIELD_NAME -> name = p.currentName();
-                    case START_OBJECT -> {
-                        if (name != null) {
-                            path.add(name);
-                        }
-                    }
-                    case END_OBJECT -> {
-                        if (!path.isEmpty()) {
-                            path.remove(path.size() - 1);
-                        }
-                    }
-                    case VALUE_NULL -> fields.add(new String[] {key(path, name), null});
-                    default -> {
-                        String key = key(path, name);
-                        fields.add(new String[] {key, p.getText()});
-                        if (key.equals("end_ns")) {
-                            fields.add(new String[] {"start_iso", iso(r.startNs())});
-                            fields.add(new String[] {"end_iso", iso(r.endNs())});
-                        }
-                    }
+    List<String[]> flatten(SessionRecord r) {
+        List<String[]> fields = new ArrayList<>(112);
+        RecordFields.walk(r, new RecordFields.Visitor() {
+            private final StringBuilder prefix = new StringBuilder();
+            private final int[] marks = new int[8];
+            private int depth;
+
+            @Override
+            public void begin(String name) {
+                marks[depth++] = prefix.length();
+                prefix.append(name).append('_');
+            }
+
+            @Override
+            public void end() {
+                prefix.setLength(marks[--depth]);
+            }
+
+            @Override
+            public void number(String name, long value) {
+                add(name, Long.toString(value));
+                if (depth == 0 && name.equals("end_ns")) {
+                    fields.add(new String[] {"start_iso", iso(r.startNs())});
+                    fields.add(new String[] {"end_iso", iso(r.endNs())});
                 }
             }
-        }
-        return fields;
-    }
 
-    private static String key(List<String> path, String name) {
-        return path.isEmpty() ? name : String.join("_", path) + "_" + name;
+            @Override
+            public void string(String name, String value) {
+                add(name, value);
+            }
+
+            @Override
+            public void bool(String name, boolean value) {
+                add(name, value ? "true" : "false");
+            }
+
+            @Override
+            public void nil(String name) {
+                add(name, null);
+            }
+
+            private void add(String name, String value) {
+                fields.add(new String[] {depth == 0 ? name : prefix + name, value});
+            }
+        });
+        return fields;
     }
 
     private void writeRow(List<String> values) throws IOException {
