@@ -57,7 +57,9 @@ command -v tshark >/dev/null && order+=(tshark)
 declare -A times rss
 for ((i = 1; i <= runs; i++)); do
   for tool in "${order[@]}"; do
-    /usr/bin/time -o "$out/time.txt" -f "%e %M" ${cmds[$tool]} > "$out/$tool.out" 2>/dev/null
+    dest=/dev/null
+    [ "$tool" = tcplens ] && dest="$out/tcplens.out"   # kept for the truth check
+    /usr/bin/time -o "$out/time.txt" -f "%e %M" ${cmds[$tool]} > "$dest" 2>/dev/null
     stats=$(tail -1 "$out/time.txt")
     times[$tool]+="${stats%% *} "
     rss[$tool]+="${stats##* } "
@@ -81,3 +83,11 @@ if [ -f "$truth" ]; then
   echo
   python3 "$here/bench/check_truth.py" "$truth" "$out/tcplens.out"
 fi
+# bounded memory: the same run in a 256 MiB heap (the limit); memory follows concurrent
+# sessions, not the file's size
+set +e
+JAVA_OPTS=-Xmx256m /usr/bin/time -o "$out/time.txt" -f "%e %M" "$here/tcplens" analyze --format jsonl "$pcap" > /dev/null 2>"$out/small-heap.err"
+code=$?
+set -e
+stats=$(tail -1 "$out/time.txt")
+echo "with JAVA_OPTS=-Xmx256m: ${stats%% *} s, peak RSS $(( ${stats##* } / 1024 )) MiB, exit $code"

@@ -86,13 +86,19 @@ final class JsonLine implements RecordFields.Visitor {
         raw("null");
     }
 
+    /** a member name: the contract's names are plain ASCII words, written without an escape scan */
     private void name(String name) {
+        int n = name.length();
+        ensure(n + 4);
         if (!first) {
-            put(',');
+            buf[len++] = ',';
         }
         first = false;
-        quoted(name);
-        put(':');
+        buf[len++] = '"';
+        name.getChars(0, n, buf, len);
+        len += n;
+        buf[len++] = '"';
+        buf[len++] = ':';
     }
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();

@@ -72,15 +72,13 @@ public final class TextRenderer implements SessionSink {
     }
 
     static String header(SessionRecord r) {
-        return String.format(Locale.ROOT, "#%d  %s → %s  IPv%d  %s  %s  %s  %s",
-                r.id(),
-                Units.endpoint(r.clientAddr(), r.clientPort()),
-                Units.endpoint(r.serverAddr(), r.serverPort()),
-                r.ipVersion(),
-                Units.duration(r.durationNs()),
-                Units.plural(r.packets(), "pkt", "pkts"),
-                Units.bytes(r.bytes()),
-                verdict(r));
+        return "#" + r.id() + "  " + Units.endpoint(r.clientAddr(), r.clientPort())
+                + " → " + Units.endpoint(r.serverAddr(), r.serverPort())
+                + "  IPv" + r.ipVersion()
+                + "  " + Units.duration(r.durationNs())
+                + "  " + Units.plural(r.packets(), "pkt", "pkts")
+                + "  " + Units.bytes(r.bytes())
+                + "  " + verdict(r);
     }
 
     /** The outcome in words: "complete, client closed first", "refused: SYN answered by RST", ... */
@@ -146,8 +144,11 @@ public final class TextRenderer implements SessionSink {
                 what = describe(r, e);
             }
             if (what != null) {
-                line(String.format(Locale.ROOT, "  %-9s  %s  %-6s %s  %s", phaseOf(e.step()),
-                        Units.offset(e.tsNs() - r.startNs()), e.from().jsonName(), arrow(e.from()), what));
+                StringBuilder sb = new StringBuilder(128).append("  ");
+                Units.padded(sb, phaseOf(e.step()), 9).append("  ").append(Units.offset(e.tsNs() - r.startNs()))
+                        .append("  ");
+                Units.padded(sb, e.from().jsonName(), 6).append(' ').append(arrow(e.from())).append("  ").append(what);
+                line(sb.toString());
             }
         }
         if (!dataShown) {
@@ -238,12 +239,11 @@ public final class TextRenderer implements SessionSink {
         }
         SessionRecord.DataInfo d = r.data();
         String span = d.firstC2sNs() == null && d.firstS2cNs() == null ? ""
-                : String.format(Locale.ROOT, ", from %s to %s",
-                        Units.offset(Math.min(orMax(d.firstC2sNs()), orMax(d.firstS2cNs())) - r.startNs()),
-                        Units.offset(d.lastDataNs() - r.startNs()));
-        line(String.format(Locale.ROOT, "  data       client → server %s in %s, server → client %s in %s%s",
-                Units.bytes(r.bytesC2s()), Units.plural(d.dataPacketsC2s(), "segment", "segments"),
-                Units.bytes(r.bytesS2c()), Units.plural(d.dataPacketsS2c(), "segment", "segments"), span));
+                : ", from " + Units.offset(Math.min(orMax(d.firstC2sNs()), orMax(d.firstS2cNs())) - r.startNs())
+                        + " to " + Units.offset(d.lastDataNs() - r.startNs());
+        line("  data       client → server " + Units.bytes(r.bytesC2s()) + " in "
+                + Units.plural(d.dataPacketsC2s(), "segment", "segments") + ", server → client "
+                + Units.bytes(r.bytesS2c()) + " in " + Units.plural(d.dataPacketsS2c(), "segment", "segments") + span);
     }
 
     private static boolean samePacket(TimelineEvent x, TimelineEvent y) {

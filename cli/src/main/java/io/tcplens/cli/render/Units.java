@@ -1,7 +1,5 @@
 package io.tcplens.cli.render;
 
-import java.util.Locale;
-
 /** How times, sizes and counts read in tcplens' text output. */
 public final class Units {
 
@@ -14,21 +12,21 @@ public final class Units {
             return "-" + duration(-ns);
         }
         if (ns < 1_000_000L) {
-            return String.format(Locale.ROOT, "%d µs", ns / 1_000);
+            return ns / 1_000 + " µs";
         }
         if (ns < 1_000_000_000L) {
-            return String.format(Locale.ROOT, "%.3f ms", ns / 1e6);
+            return fixed(ns, 6, 3, false) + " ms";
         }
         if (ns < 600_000_000_000L) {
-            return String.format(Locale.ROOT, "%.3f s", ns / 1e9);
+            return fixed(ns, 9, 3, false) + " s";
         }
         long s = ns / 1_000_000_000L;
-        return String.format(Locale.ROOT, "%d min %d s", s / 60, s % 60);
+        return s / 60 + " min " + s % 60 + " s";
     }
 
     /** an offset from the session start: "+0.000000" seconds with microseconds */
     public static String offset(long ns) {
-        return String.format(Locale.ROOT, "%+.6f", ns / 1e9);
+        return fixed(ns, 9, 6, true);
     }
 
     /** a byte count: "0 B", "512 B", "1.5 kB", "12.3 MB" (SI, as Wireshark's statistics) */
@@ -37,12 +35,62 @@ public final class Units {
             return n + " B";
         }
         if (n < 1_000_000) {
-            return String.format(Locale.ROOT, "%.1f kB", n / 1e3);
+            return fixed(n, 3, 1, false) + " kB";
         }
         if (n < 1_000_000_000) {
-            return String.format(Locale.ROOT, "%.1f MB", n / 1e6);
+            return fixed(n, 6, 1, false) + " MB";
         }
-        return String.format(Locale.ROOT, "%.2f GB", n / 1e9);
+        return fixed(n, 9, 2, false) + " GB";
+    }
+
+    /** below this many units the decimal n / 10^k has at most 15 significant digits (see {@link #fixed}) */
+    private static final long EXACT = 1_000_000_000_000_000L;
+    private static final long[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000,
+            100_000_000, 1_000_000_000};
+
+    /**
+     * {@code n / 10^k} with {@code d} decimals ({@code d <= k}), as {@code String.format("%.df")}
+     * ({@code "%+.df"} with {@code sign}) writes it, without the formatter's cost. The formatter
+     * rounds half up the shortest decimal that identifies the double; for |n| < 10^15 that decimal is
+     * n·10^-k itself (a decimal of at most 15 significant digits survives the trip through a double),
+     * so rounding the integer half up gives the same digits. Larger values take the formatter.
+     */
+    static String fixed(long n, int k, int d, boolean sign) {
+        if (n <= -EXACT || n >= EXACT) {
+            return String.format(java.util.Locale.ROOT, sign ? "%+." + d + "f" : "%." + d + "f", n / Math.pow(10, k));
+        }
+        long abs = Math.abs(n);
+        long unit = POW10[k - d];
+        long q = abs / unit;
+        if ((abs % unit) * 2 >= unit) {
+            q++;   // half up
+        }
+        long scale = POW10[d];
+        StringBuilder sb = new StringBuilder(24);
+        if (n < 0) {
+            sb.append('-');
+        } else if (sign) {
+            sb.append('+');
+        }
+        sb.append(q / scale);
+        if (d > 0) {
+            sb.append('.');
+            String frac = Long.toString(q % scale);
+            for (int i = frac.length(); i < d; i++) {
+                sb.append('0');
+            }
+            sb.append(frac);
+        }
+        return sb.toString();
+    }
+
+    /** {@code s} padded with spaces on the right to {@code width} (as "%-widths") */
+    static StringBuilder padded(StringBuilder sb, String s, int width) {
+        sb.append(s);
+        for (int i = s.length(); i < width; i++) {
+            sb.append(' ');
+        }
+        return sb;
     }
 
     public static String plural(long n, String one, String many) {
