@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The second thread ({@link Analyzer#useSecondThread()}) applies the same segments in the same
- * order as one thread, and whatever it throws reaches the reading thread. The timeouts only bound
+ * order as one thread, records come out the same and in the same order, and whatever the listeners
+ * (which run on the session thread) throw reaches the reading thread. The timeouts only bound
  * a hang; nothing here measures speed.
  */
 class SegmentPipelineTest {
@@ -64,16 +65,34 @@ class SegmentPipelineTest {
     }
 
     @Test
-    void whatTheSessionThreadThrowsReachesTheReader() {
+    void whatTheListenerThrowsReachesTheReader() {
         RuntimeException boom = new IllegalStateException("the report cannot be written");
+        assertSame(boom, failure(boom, false));
+    }
+
+    @Test
+    void whatThePacketListenerThrowsReachesTheReader() {
+        RuntimeException boom = new IllegalStateException("out of room for packets");
+        assertSame(boom, failure(boom, true));   // from the per-packet listener
+    }
+
+    /** runs with a listener (or packet listener) that throws {@code boom} at the 10th call; returns what the reader caught */
+    private static RuntimeException failure(RuntimeException boom, boolean inPacketListener) {
         List<byte[]> frames = frames();
-        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+        return assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             int[] seen = {0};
             Analyzer a = new Analyzer(1_000_000_000L, 1_000_000L, r -> {
-                if (++seen[0] == 10) {
+                if (!inPacketListener && ++seen[0] == 10) {
                     throw boom;
                 }
             });
+            if (inPacketListener) {
+                a.setPacketListener((session, fromA, segment, ts, phase) -> {
+                    if (++seen[0] == 10) {
+                        throw boom;
+                    }
+                });
+            }
             a.useSecondThread();
             RuntimeException thrown = assertThrows(RuntimeException.class, () -> {
                 long t = 1_000_000_000L;
@@ -83,10 +102,30 @@ class SegmentPipelineTest {
                 }
                 a.finish();
             });
-            assertSame(boom, thrown);
             a.close();
             assertFalse(threadAlive(), "the session thread has stopped");
+            return thrown;
         });
+    }
+
+    @Test
+    void sameRecordsWithAPacketListener() {
+        List<byte[]> frames = frames();
+        List<SessionRecord> one = run(frames, false);
+        List<SessionRecord> two = new ArrayList<>();
+        long[] packets = {0};
+        try (Analyzer a = new Analyzer(1_000_000_000L, 1_000_000L, two::add)) {
+            a.setPacketListener((session, fromA, segment, ts, phase) -> packets[0]++);
+            a.useSecondThread();
+            long t = 1_000_000_000L;
+            for (byte[] f : frames) {
+                a.onFrame(t, 1, 0, f, 0, f.length, f.length);
+                t += 100_000;
+            }
+            a.finish();
+        }
+        assertEquals(one, two);
+        assertEquals(frames.size(), packets[0]);
     }
 
     @Test
