@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.tcplens.analyzer.session.PacketListener;
 import io.tcplens.analyzer.session.SessionRecord;
 import io.tcplens.analyzer.testing.Frames;
 
@@ -40,8 +41,16 @@ class SegmentPipelineTest {
     }
 
     static List<SessionRecord> run(List<byte[]> frames, boolean secondThread) {
+        return run(frames, secondThread, null);
+    }
+
+    /** the records of {@code frames}, with an optional per-packet listener */
+    static List<SessionRecord> run(List<byte[]> frames, boolean secondThread, PacketListener packets) {
         List<SessionRecord> out = new ArrayList<>();
         try (Analyzer a = new Analyzer(1_000_000_000L, 1_000_000L, out::add)) {
+            if (packets != null) {
+                a.setPacketListener(packets);
+            }
             if (secondThread) {
                 a.useSecondThread();
             }
@@ -111,20 +120,10 @@ class SegmentPipelineTest {
     @Test
     void sameRecordsWithAPacketListener() {
         List<byte[]> frames = frames();
-        List<SessionRecord> one = run(frames, false);
-        List<SessionRecord> two = new ArrayList<>();
         long[] packets = {0};
-        try (Analyzer a = new Analyzer(1_000_000_000L, 1_000_000L, two::add)) {
-            a.setPacketListener((session, fromA, segment, ts, phase) -> packets[0]++);
-            a.useSecondThread();
-            long t = 1_000_000_000L;
-            for (byte[] f : frames) {
-                a.onFrame(t, 1, 0, f, 0, f.length, f.length);
-                t += 100_000;
-            }
-            a.finish();
-        }
-        assertEquals(one, two);
+        List<SessionRecord> two = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> run(frames, true, (session, fromA, segment, ts, phase) -> packets[0]++));
+        assertEquals(run(frames, false), two);
         assertEquals(frames.size(), packets[0]);
     }
 

@@ -19,4 +19,34 @@ public interface HeaderFrameHandler extends FrameHandler {
      */
     boolean onFrameHeaders(long timestampNanos, int linkType, int interfaceId, byte[] data, int offset,
                            int present, int capturedLength, int originalLength);
+
+    /** {@link #onFrameHeaders}'s shape, for a lambda */
+    @FunctionalInterface
+    interface Headers {
+        boolean onFrameHeaders(long timestampNanos, int linkType, int interfaceId, byte[] data, int offset,
+                               int present, int capturedLength, int originalLength);
+    }
+
+    /** A handler that gets the first {@code headerLength} bytes through {@code headers}, whole frames through {@code whole}. */
+    static HeaderFrameHandler of(int headerLength, Headers headers, FrameHandler whole) {
+        return new HeaderFrameHandler() {
+            @Override
+            public int headerLength() {
+                return headerLength;
+            }
+
+            @Override
+            public boolean onFrameHeaders(long ts, int linkType, int interfaceId, byte[] data, int offset,
+                                          int present, int capturedLength, int originalLength) {
+                return headers.onFrameHeaders(ts, linkType, interfaceId, data, offset, present, capturedLength,
+                        originalLength);
+            }
+
+            @Override
+            public void onFrame(long ts, int linkType, int interfaceId, byte[] data, int offset, int capturedLength,
+                                int originalLength) {
+                whole.onFrame(ts, linkType, interfaceId, data, offset, capturedLength, originalLength);
+            }
+        };
+    }
 }

@@ -137,31 +137,17 @@ class HeaderReadTest {
                 out.append(ts).append(' ').append(lt).append(' ').append(caplen).append(' ').append(origlen)
                         .append(header == 0 ? " " : " whole ").append(sha(b)).append('\n');
             };
-            r = src.readAll(header == 0 ? whole : new HeaderFrameHandler() {
-                long asked;
-
-                @Override
-                public int headerLength() {
-                    return header;
-                }
-
-                @Override
-                public boolean onFrameHeaders(long ts, int lt, int ifId, byte[] data, int off, int present,
-                                              int caplen, int origlen) {
-                    assertTrue(present == header && present < caplen, "present " + present + " of " + caplen);
-                    if (++asked % 3 == 0) {
-                        return false;   // this one whole, please
-                    }
-                    out.append(ts).append(' ').append(lt).append(' ').append(caplen).append(' ').append(origlen)
-                            .append(" head ").append(sha(Arrays.copyOfRange(data, off, off + present))).append('\n');
-                    return true;
-                }
-
-                @Override
-                public void onFrame(long ts, int lt, int ifId, byte[] data, int off, int caplen, int origlen) {
-                    whole.onFrame(ts, lt, ifId, data, off, caplen, origlen);
-                }
-            });
+            long[] asked = {0};
+            r = src.readAll(header == 0 ? whole : HeaderFrameHandler.of(header,
+                    (ts, lt, ifId, data, off, present, caplen, origlen) -> {
+                        assertTrue(present == header && present < caplen, "present " + present + " of " + caplen);
+                        if (++asked[0] % 3 == 0) {
+                            return false;   // this one whole, please
+                        }
+                        out.append(ts).append(' ').append(lt).append(' ').append(caplen).append(' ').append(origlen)
+                                .append(" head ").append(sha(Arrays.copyOfRange(data, off, off + present))).append('\n');
+                        return true;
+                    }, whole));
         } catch (CaptureException e) {
             return "error " + e.reason() + " " + e.getMessage();
         }

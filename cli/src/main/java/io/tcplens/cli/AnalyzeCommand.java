@@ -272,33 +272,20 @@ final class AnalyzeCommand implements Callable<Integer> {
                         }
                     };
                     // without a BPF filter (which reads whole frames) the reader may hand over headers only
-                    ReadResult result = source.readAll(bpf != null ? each : new HeaderFrameHandler() {
-                        @Override
-                        public int headerLength() {
-                            return HEADER_BYTES;
-                        }
-
-                        @Override
-                        public boolean onFrameHeaders(long ts, int lt, int ifId, byte[] data, int off, int present,
-                                                      int caplen, int origlen) {
-                            if (interrupted) {
-                                throw STOP;
-                            }
-                            if (!analyzer.onFrameHeaders(ts, lt, ifId, data, off, present, caplen, origlen)) {
-                                return false;
-                            }
-                            framesInFile[0]++;
-                            if (progress != null) {
-                                progress.frame(caplen);
-                            }
-                            return true;
-                        }
-
-                        @Override
-                        public void onFrame(long ts, int lt, int ifId, byte[] data, int off, int caplen, int origlen) {
-                            each.onFrame(ts, lt, ifId, data, off, caplen, origlen);
-                        }
-                    });
+                    ReadResult result = source.readAll(bpf != null ? each : HeaderFrameHandler.of(HEADER_BYTES,
+                            (ts, lt, ifId, data, off, present, caplen, origlen) -> {
+                                if (interrupted) {
+                                    throw STOP;
+                                }
+                                if (!analyzer.onFrameHeaders(ts, lt, ifId, data, off, present, caplen, origlen)) {
+                                    return false;
+                                }
+                                framesInFile[0]++;
+                                if (progress != null) {
+                                    progress.frame(caplen);
+                                }
+                                return true;
+                            }, each));
                     if (result.warning() != null) {
                         warnings.add(file + ": " + result.warning());
                     }

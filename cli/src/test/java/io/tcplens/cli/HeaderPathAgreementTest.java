@@ -89,23 +89,7 @@ class HeaderPathAgreementTest {
         FrameHandler full = analyzer::onFrame;
         ReadResult result;
         try (PacketSource src = CaptureFiles.open(p, CaptureFiles.Reader.BUILTIN)) {
-            result = src.readAll(header == 0 ? full : new HeaderFrameHandler() {
-                @Override
-                public int headerLength() {
-                    return header;
-                }
-
-                @Override
-                public boolean onFrameHeaders(long ts, int lt, int ifId, byte[] data, int off, int present,
-                                              int caplen, int origlen) {
-                    return analyzer.onFrameHeaders(ts, lt, ifId, data, off, present, caplen, origlen);
-                }
-
-                @Override
-                public void onFrame(long ts, int lt, int ifId, byte[] data, int off, int caplen, int origlen) {
-                    full.onFrame(ts, lt, ifId, data, off, caplen, origlen);
-                }
-            });
+            result = src.readAll(header == 0 ? full : HeaderFrameHandler.of(header, analyzer::onFrameHeaders, full));
         } catch (io.tcplens.capture.CaptureException e) {
             return "not read: " + e.getMessage();
         }
