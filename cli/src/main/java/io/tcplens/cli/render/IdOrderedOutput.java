@@ -4,11 +4,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharsetEncoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +26,8 @@ import java.util.Arrays;
  *   <li>in memory while the held text totals less than the budget ({@link #DEFAULT_BUDGET} chars,
  *       16 Mi: 16 MiB of heap for ASCII text, Java's strings being compact; system property
  *       {@code tcplens.reorder.budget}, read once);
- *   <li>beyond it, UTF-8 encoded and appended to one temporary spill file (created when first needed
+ *   <li>beyond it, appended to one temporary spill file (one byte per character when the text is
+ *       Latin-1, else UTF-16; created when first needed
  *       in {@code java.io.tmpdir}, deleted by {@link #close} and on exit), read back with a positional
  *       read when due. The file only grows: a run's held text is written to it once.
  * </ul>
@@ -80,7 +78,6 @@ public final class IdOrderedOutput implements Closeable {
     private long spillFlushed;         // bytes written to the file
     private ByteBuffer spillOut;
     private ByteBuffer spillIn;
-    private CharsetEncoder encoder;
 
     public IdOrderedOutput(Writer out) {
         this(out, DEFAULT_BUDGET);
@@ -137,8 +134,7 @@ public final class IdOrderedOutput implements Closeable {
             length[slot] = chunkLength;
             heldChars += chunkLength;
         } else {
-            offset[slot] = spillSize;
-            length[slot] = spill(chunk, chunkLength);
+            length[slot] = spill(chunk, chunkLength, slot);
         }
         held++;
     }
@@ -267,37 +263,54 @@ public final class IdOrderedOutput implements Closeable {
         }
     }
 
-    /** appends the text to the spill file (through a buffer) and returns its length in bytes */
-    private int spill(char[] text, int len) throws IOException {
+    /** marks, in a held text's offset, text spilled as UTF-16 (else it was spilled as Latin-1) */
+    private static final long WIDE = 1L << 62;
+
+    /**
+     * Appends the text to the spill file (through a buffer) and returns its length in bytes, having
+     * set the held text's offset. Text whose characters all fit in Latin-1 (JSON Lines, CSV, Zeek:
+     * ASCII) is written one byte per character; other text (the text report's arrows and µ) as
+     * UTF-16 in the machine's byte order. Both are plain copies each way, where a UTF-8 encoder and
+     * decoder cost more than the writing itself.
+     */
+    private int spill(char[] text, int len, int slot) throws IOException {
         if (spill == null) {
             spillPath = Files.createTempFile("tcplens-reorder-", ".spill");
             spillPath.toFile().deleteOnExit();
             spill = FileChannel.open(spillPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            spillOut = ByteBuffer.allocate(IO_BUFFER);
-            encoder = StandardCharsets.UTF_8.newEncoder()
-                    .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+            spillOut = ByteBuffer.allocate(IO_BUFFER).order(ByteOrder.nativeOrder());
         }
-        long start = spillSize;
-        CharBuffer in = CharBuffer.wrap(text, 0, len);
-        encoder.reset();
-        for (;;) {
-            CoderResult cr = encoder.encode(in, spillOut, true);
-            if (cr.isOverflow()) {
-                flushSpill();
-            } else if (cr.isUnderflow()) {
+        boolean narrow = true;
+        for (int i = 0; i < len; i++) {
+            if (text[i] > 0xFF) {
+                narrow = false;
                 break;
-            } else {
-                cr.throwException();
             }
         }
-        while (encoder.flush(spillOut).isOverflow()) {
-            flushSpill();
-        }
-        spillSize = spillFlushed + spillOut.position();
-        long bytes = spillSize - start;
+        long bytes = narrow ? len : 2L * len;
         if (bytes > Integer.MAX_VALUE) {
             throw new IOException("a session's text of " + bytes + " bytes is too long to hold");
         }
+        offset[slot] = spillSize | (narrow ? 0 : WIDE);
+        for (int done = 0; done < len; ) {
+            if (spillOut.remaining() < 2) {
+                flushSpill();
+            }
+            int n = Math.min(len - done, narrow ? spillOut.remaining() : spillOut.remaining() / 2);
+            if (narrow) {
+                int p = spillOut.position();
+                byte[] dst = spillOut.array();
+                for (int i = 0; i < n; i++) {
+                    dst[p + i] = (byte) text[done + i];
+                }
+                spillOut.position(p + n);
+            } else {
+                spillOut.asCharBuffer().put(text, done, n);
+                spillOut.position(spillOut.position() + 2 * n);
+            }
+            done += n;
+        }
+        spillSize = spillFlushed + spillOut.position();
         return (int) bytes;
     }
 
@@ -309,16 +322,18 @@ public final class IdOrderedOutput implements Closeable {
         spillOut.clear();
     }
 
-    /** reads {@code len} bytes at {@code at} back from the spill file and writes them as text */
-    private void unspill(long at, int len) throws IOException {
+    /** reads the {@code len} bytes of a held text back from the spill file and writes them as text */
+    private void unspill(long offset, int len) throws IOException {
         if (len == 0) {
             return;
         }
+        boolean wide = (offset & WIDE) != 0;
+        long at = offset & ~WIDE;
         if (at + len > spillFlushed) {
             flushSpill();
         }
         if (spillIn == null || spillIn.capacity() < len) {
-            spillIn = ByteBuffer.allocate(Math.max(len, IO_BUFFER));
+            spillIn = ByteBuffer.allocate(Math.max(len, IO_BUFFER)).order(ByteOrder.nativeOrder());
         }
         spillIn.clear().limit(len);
         while (spillIn.hasRemaining()) {
@@ -326,11 +341,21 @@ public final class IdOrderedOutput implements Closeable {
                 throw new IOException("spill file " + spillPath + " ends before its held text");
             }
         }
-        // new String decodes UTF-8 (replacing what is malformed, as the encoder did) faster than a CharsetDecoder
-        String text = new String(spillIn.array(), 0, len, StandardCharsets.UTF_8);
         writePreamble();
-        out.write(text, 0, text.length());
+        if (wide) {
+            int chars = len / 2;
+            if (wideIn.length < chars) {
+                wideIn = new char[Math.max(chars, wideIn.length * 2)];
+            }
+            spillIn.flip();
+            spillIn.asCharBuffer().get(wideIn, 0, chars);
+            out.write(wideIn, 0, chars);
+        } else {
+            out.write(new String(spillIn.array(), 0, len, StandardCharsets.ISO_8859_1));
+        }
     }
+
+    private char[] wideIn = new char[0];
 
     /** The sink's writer: inside a session, into that session's text; outside, to the output in place. */
     private final class ChunkWriter extends Writer {

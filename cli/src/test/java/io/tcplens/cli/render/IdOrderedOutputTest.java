@@ -92,7 +92,19 @@ class IdOrderedOutputTest {
             ordered.offer(3, "");
             ordered.offer(4, "four\n");
             assertEquals("zero\none\ntwo→\nfour\n", out.toString());
-            assertEquals("two→\n".getBytes(java.nio.charset.StandardCharsets.UTF_8).length, ordered.spilledBytes());
+            assertEquals(2 * "two→\n".length(), ordered.spilledBytes());   // → is not Latin-1: spilled as UTF-16
+        }
+    }
+
+    @Test
+    void latin1TextIsSpilledOneBytePerCharacter() throws IOException {
+        StringWriter out = new StringWriter();
+        try (IdOrderedOutput ordered = new IdOrderedOutput(out, 0)) {   // everything held is spilled
+            ordered.offer(2, "caf\u00e9 \u00ff\n");
+            ordered.offer(1, "{\"id\":1}\n");
+            assertEquals(7 + 9, ordered.spilledBytes());
+            ordered.offer(0, "x\n");
+            assertEquals("x\n{\"id\":1}\ncaf\u00e9 \u00ff\n", out.toString());
         }
     }
 
