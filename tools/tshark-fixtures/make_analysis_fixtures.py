@@ -23,14 +23,13 @@ that expert info to all three), so 'retransmission' counts all of them.
 Python 3.11, standard library only.  See README.md.
 """
 
-import argparse
 import os
 import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import make_fixtures as mf  # noqa: E402  (pick_layers, out_name, check_version)
+import make_fixtures as mf  # noqa: E402  (pick_layers, out_name, check_version, parse_args)
 
 # tcplens Anomaly order (analyzer .../session/Anomaly.java) -> tshark field
 ANOMALIES = [
@@ -124,13 +123,7 @@ def build(pkts, notes):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("captures", nargs="+", metavar="CAPTURE")
-    ap.add_argument("--root", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--tshark", default="tshark")
-    ap.add_argument("--notes", help="also write per-capture oddities to this file")
-    args = ap.parse_args(argv)
+    args = mf.parse_args(argv, __doc__.splitlines()[0])
     mf.check_version(args.tshark)
     os.makedirs(args.out, exist_ok=True)
     all_notes = []

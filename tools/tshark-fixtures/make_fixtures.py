@@ -406,14 +406,19 @@ def check_version(tshark):
     return first
 
 
-def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_args(argv, description):
+    """The command line both fixture generators take."""
+    ap = argparse.ArgumentParser(description=description)
     ap.add_argument("captures", nargs="+", metavar="CAPTURE")
     ap.add_argument("--root", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--tshark", default="tshark")
     ap.add_argument("--notes", help="also write per-capture oddities to this file")
-    args = ap.parse_args(argv)
+    return ap.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv, __doc__.splitlines()[0])
     check_version(args.tshark)
     os.makedirs(args.out, exist_ok=True)
     all_notes = []

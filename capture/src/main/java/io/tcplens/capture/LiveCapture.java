@@ -394,8 +394,7 @@ public final class LiveCapture implements AutoCloseable {
             }
         } catch (RuntimeException | Error e) {
             if (!stopRequested) {
-                failure = new CaptureException(CaptureException.Reason.LIBPCAP_ERROR,
-                        "capture on " + options.device() + " stopped: " + e, e);
+                failure = stopped(e);
             }
         } finally {
             finished = true;
@@ -409,6 +408,12 @@ public final class LiveCapture implements AutoCloseable {
         } catch (NotOpenException | RuntimeException e) {
             return "pcap_next_ex failed";
         }
+    }
+
+    /** the capture loop failed unexpectedly: what and where, with the cause kept */
+    private CaptureException stopped(Throwable e) {
+        return new CaptureException(CaptureException.Reason.LIBPCAP_ERROR,
+                "capture on " + options.device() + " stopped: " + e, e);
     }
 
     private CaptureException readFailure(String msg, Exception cause) {
@@ -444,8 +449,7 @@ public final class LiveCapture implements AutoCloseable {
             }
         } catch (NotOpenException | RuntimeException e) {
             if (!stopRequested) {
-                failure = new CaptureException(CaptureException.Reason.LIBPCAP_ERROR,
-                        "capture on " + options.device() + " stopped: " + e, e);
+                failure = stopped(e);
             }
         } finally {
             finished = true;

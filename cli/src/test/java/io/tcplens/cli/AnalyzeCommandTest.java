@@ -406,6 +406,17 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void threadsOutsideOneToTwoIsAUsageError() {
+        for (String n : new String[] {"0", "3"}) {
+            Run r = run("analyze", "--threads", n, sample("mixed.pcap"));
+            assertEquals(ExitCode.USAGE, r.code(), n);
+            assertOneErrorLine(r);
+            assertTrue(r.err().contains("--threads must be 1 or 2"), r.err());
+            assertEquals("", r.out(), "no report on a usage error");
+        }
+    }
+
+    @Test
     void unknownSessionNamesTheCountOfMany() {
         Run r = run("analyze", "--session", "6", sample("mixed.pcap"));
         assertEquals(ExitCode.USAGE, r.code());

@@ -26,20 +26,18 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class DecoderBench {
 
-    static final int FRAMES = 20_000;   // ~16 MB of bench-1m: stays in a 32 MB L3, as freshly read frames are
-
     FrameSet frames;
     final PacketDecoder decoder = new PacketDecoder();
     final TcpSegment segment = new TcpSegment();
 
     @Setup(Level.Trial)
     public void load() throws Exception {
-        frames = FrameSet.load(FRAMES);
+        frames = FrameSet.load(FrameSet.FRAMES);
     }
 
     /** one pass over the set; the score is divided by the frame count below */
     @Benchmark
-    @org.openjdk.jmh.annotations.OperationsPerInvocation(FRAMES)
+    @org.openjdk.jmh.annotations.OperationsPerInvocation(FrameSet.FRAMES)
     public int decode() {
         FrameSet f = frames;
         int tcp = 0;

@@ -14,6 +14,9 @@ import java.util.Arrays;
  */
 final class FrameSet {
 
+    /** frames the benchmarks replay: ~16 MB of bench-1m, which stays in a 32 MB L3 as freshly read frames do */
+    static final int FRAMES = 20_000;
+
     byte[] bytes = new byte[1 << 20];
     int[] offset = new int[1 << 14];
     int[] length = new int[1 << 14];

@@ -36,19 +36,17 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class SessionTableBench {
 
-    static final int FRAMES = 20_000;   // ~16 MB of bench-1m: stays in a 32 MB L3, as freshly read frames are
-
     FrameSet frames;
     final PacketDecoder decoder = new PacketDecoder();
     final TcpSegment segment = new TcpSegment();
 
     @Setup(Level.Trial)
     public void load() throws Exception {
-        frames = FrameSet.load(FRAMES);
+        frames = FrameSet.load(FrameSet.FRAMES);
     }
 
     @Benchmark
-    @OperationsPerInvocation(FRAMES)
+    @OperationsPerInvocation(FrameSet.FRAMES)
     public void track(Blackhole bh) {
         FrameSet f = frames;
         SessionTracker tracker = new SessionTracker(Analyzer.DEFAULT_IDLE_TIMEOUT_NS, Analyzer.DEFAULT_CLOSE_LINGER_NS,
@@ -62,7 +60,7 @@ public class SessionTableBench {
     }
 
     @Benchmark
-    @OperationsPerInvocation(FRAMES)
+    @OperationsPerInvocation(FrameSet.FRAMES)
     public void analyzer(Blackhole bh) {
         FrameSet f = frames;
         Analyzer a = new Analyzer(bh::consume);
