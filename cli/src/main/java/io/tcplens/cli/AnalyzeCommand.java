@@ -340,10 +340,16 @@ final class AnalyzeCommand implements Callable<Integer> {
                         + " were skipped: tcplens does not decode that link type");
             }
             long evicted = analyzer.sessions().evictions();
-            if (evicted > 0) {
-                stderr.println("tcplens: note: " + Units.plural(evicted, "session was", "sessions were")
-                        + " evicted (end_reason evicted) to keep at most " + Units.plural(cap, "session", "sessions") + " open at once"
-                        + (maxSessions == null ? " (the default for this heap; see --max-sessions)" : ""));
+            long cutShort = analyzer.sessions().lingerCutShort();
+            if (evicted + cutShort > 0) {
+                String what = evicted == 0 ? ""
+                        : Units.plural(evicted, "session was", "sessions were") + " evicted (end_reason evicted)";
+                if (cutShort > 0) {
+                    what += (what.isEmpty() ? "" : " and ") + Units.plural(cutShort, "closed session", "closed sessions")
+                            + " left the table before the close linger was over";
+                }
+                stderr.println("tcplens: note: " + what + " to keep at most " + Units.plural(cap, "session", "sessions")
+                        + " open at once" + (maxSessions == null ? " (the default for this heap; see --max-sessions)" : ""));
             }
             if (st.malformed() + st.truncated() > 0) {
                 stderr.println("tcplens: note: " + Units.plural(st.malformed(), "frame was", "frames were")
@@ -357,7 +363,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 return ExitCode.INTERRUPTED;
             }
         } catch (IOException | UncheckedIOException e) {
-            throw new UserError(ExitCode.OUTPUT_ERROR, "cannot write the report: " + e.getMessage());
+            throw new UserError(ExitCode.OUTPUT_ERROR, "cannot write the report: " + Output.reason(e));
         } finally {
             if (running != null) {
                 running.close();   // stops the session thread if the run ended early

@@ -286,6 +286,11 @@ final class CaptureCommand implements Callable<Integer> {
                 statsOut.println(Units.plural(evicted, "session", "sessions") + " evicted to stay within --max-sessions "
                         + maxSessions);
             }
+            long cutShort = analyzer.sessions().lingerCutShort();
+            if (cutShort > 0) {
+                statsOut.println(Units.plural(cutShort, "closed session", "closed sessions")
+                        + " left the table before the close linger was over, to stay within --max-sessions " + maxSessions);
+            }
             statsOut.flush();
             for (int lt : st.unsupportedLinkTypes()) {
                 stderr.println("tcplens: note: " + st.unsupported(lt) + " frames of link type " + lt
@@ -306,7 +311,7 @@ final class CaptureCommand implements Callable<Integer> {
             stderr.flush();
             return ExitCode.OK;
         } catch (IOException | UncheckedIOException e) {
-            throw new UserError(ExitCode.OUTPUT_ERROR, "cannot write the report: " + e.getMessage());
+            throw new UserError(ExitCode.OUTPUT_ERROR, "cannot write the report: " + Output.reason(e));
         } finally {
             if (writer != null) {
                 try {

@@ -88,6 +88,18 @@ final class Output implements AutoCloseable {
         }
     }
 
+    /**
+     * What went wrong writing a report, in one line: the cause of an {@link java.io.UncheckedIOException}
+     * (a renderer's), our own messages as they are, a JDK file error as "NoSuchFile /path".
+     */
+    static String reason(Exception e) {
+        Throwable t = e instanceof java.io.UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
+        if (t.getClass() == IOException.class && t.getMessage() != null) {
+            return t.getMessage();
+        }
+        return t instanceof IOException io ? reason(io) : String.valueOf(t.getMessage());
+    }
+
     static String reason(IOException e) {
         String m = e.getMessage();
         return e.getClass().getSimpleName().replace("Exception", "") + (m != null ? " " + m : "");

@@ -55,10 +55,64 @@ class SignalsAndPipesTest {
     }
 
     static List<String> command(String... args) {
+        return command(List.of(), args);
+    }
+
+    /** the tcplens command line in a child JVM with extra JVM options */
+    static List<String> command(List<String> jvmOptions, String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "-Xmx256m"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         return cmd;
+    }
+
+    @Test
+    void aTemporaryFolderThatCannotHoldWaitingSessionsIsOneClearError() throws Exception {
+        // session 0 is a SYN nobody answers (open to the end); sessions 1..3 are refused and, with no close
+        // linger, end while it is open: their text waits, and with a budget of 0 it must go to a spill file
+        ByteArrayOutputStream pcap = new ByteArrayOutputStream();
+        ByteBuffer h = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+        h.putInt(0xA1B2C3D4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(101);
+        pcap.write(h.array());
+        List<io.tcplens.analyzer.testing.Frames> frames = new ArrayList<>();
+        frames.add(io.tcplens.analyzer.testing.Frames.tcp("10.0.0.1", 5000, "10.0.0.2", 80).syn().seq(1));
+        for (int port = 5001; port <= 5003; port++) {
+            frames.add(io.tcplens.analyzer.testing.Frames.tcp("10.0.0.1", port, "10.0.0.2", 80).syn().seq(1));
+            frames.add(io.tcplens.analyzer.testing.Frames.tcp("10.0.0.2", 80, "10.0.0.1", port).rst().ack(2));
+        }
+        int usec = 0;
+        for (io.tcplens.analyzer.testing.Frames f : frames) {
+            byte[] b = f.link(io.tcplens.analyzer.testing.Frames.Link.RAW).build();
+            ByteBuffer r = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+            r.putInt(1_700_000_000).putInt(usec += 1000).putInt(b.length).putInt(b.length);
+            pcap.write(r.array());
+            pcap.write(b);
+        }
+        Path capture = tmp.resolve("waiting.pcap");
+        Files.write(capture, pcap.toByteArray());
+        Path missing = tmp.resolve("no-such-folder");
+        Process p = new ProcessBuilder(command(List.of("-Djava.io.tmpdir=" + missing, "-Dtcplens.reorder.budget=0"),
+                "analyze", "--format", "jsonl", "--close-linger", "0", capture.toString())).start();
+        String out = read(p.getInputStream());
+        String err = read(p.getErrorStream());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(ExitCode.OUTPUT_ERROR, p.exitValue(), err);
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.startsWith("tcplens: cannot write the report: no room for sessions waiting for an older one:"
+                + " cannot create a temporary file in " + missing), err);
+        assertTrue(err.contains("JAVA_OPTS=-Djava.io.tmpdir=DIR"), err);
+        assertEquals("", out, "nothing is reported when the report cannot be put in order");
+        // the same run with a writable folder spills and reports all four sessions in order of id
+        Process ok = new ProcessBuilder(command(List.of("-Djava.io.tmpdir=" + tmp, "-Dtcplens.reorder.budget=0"),
+                "analyze", "--format", "jsonl", "--close-linger", "0", capture.toString())).start();
+        String report = read(ok.getInputStream());
+        String okErr = read(ok.getErrorStream());
+        assertTrue(ok.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, ok.exitValue(), okErr);
+        assertEquals(List.of(0L, 1L, 2L, 3L), report.lines()
+                .map(l -> Long.parseLong(l.replaceAll("^\\{\"id\":(\\d+),.*", "$1"))).toList());
     }
 
     static String read(InputStream in) throws IOException {

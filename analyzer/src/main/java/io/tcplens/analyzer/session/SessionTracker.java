@@ -37,6 +37,7 @@ public final class SessionTracker {
     private long idleExpiries;
     private int maxSessions = Integer.MAX_VALUE;
     private long evictions;
+    private long lingerCutShort;
 
     public SessionTracker(long idleTimeoutNs, long closeLingerNs, SessionListener listener) {
         if (idleTimeoutNs <= 0 || closeLingerNs < 0) {
@@ -149,14 +150,27 @@ public final class SessionTracker {
             if (victim == null) {
                 return;
             }
-            evictions++;
-            end(victim, victim.inEndedList ? EndReason.CLOSED : EndReason.EVICTED);
+            if (victim.inEndedList) {
+                lingerCutShort++;
+                end(victim, EndReason.CLOSED);
+            } else {
+                evictions++;
+                end(victim, EndReason.EVICTED);
+            }
         }
     }
 
-    /** sessions ended early by {@link #setMaxSessions} */
+    /** open sessions ended early by {@link #setMaxSessions} (end reason {@link EndReason#EVICTED}) */
     public long evictions() {
         return evictions;
+    }
+
+    /**
+     * closed sessions that left the table before their close linger was over, to make room under
+     * {@link #setMaxSessions} (their record is complete; only packets that would still have come are not theirs)
+     */
+    public long lingerCutShort() {
+        return lingerCutShort;
     }
 
     /**

@@ -42,6 +42,19 @@ class SessionTrackerLiveTest {
     }
 
     @Test
+    void aClosedSessionCutShortInItsLingerIsNotCountedAsEvicted() {
+        analyzer.sessions().setMaxSessions(2);
+        at(0, Frames.tcp("10.0.0.1", 40002, "10.0.0.2", 80).rst().seq(1000));   // reset: waits out the linger
+        at(1, syn(40001));
+        at(2, syn(40003));                              // the table is full: the longest idle, the closed one, goes
+        assertEquals(1, emitted.size());
+        assertEquals(40002, emitted.get(0).clientPort());
+        assertEquals(EndReason.RESET, emitted.get(0).endReason());
+        assertEquals(0, analyzer.sessions().evictions());
+        assertEquals(1, analyzer.sessions().lingerCutShort());
+    }
+
+    @Test
     void clockAdvancesWithoutPacketsAndSnapshotsLeaveSessionsOpen() {
         at(0, Frames.tcp("10.0.0.1", 40001, "10.0.0.2", 80).rst().seq(1000)); // ended: waits out the linger
         at(1, syn(40002));

@@ -275,7 +275,13 @@ public final class IdOrderedOutput implements Closeable {
      */
     private int spill(char[] text, int len, int slot) throws IOException {
         if (spill == null) {
-            spillPath = Files.createTempFile("tcplens-reorder-", ".spill");
+            try {
+                spillPath = Files.createTempFile("tcplens-reorder-", ".spill");
+            } catch (IOException e) {
+                throw new IOException("no room for sessions waiting for an older one: cannot create a temporary file in "
+                        + System.getProperty("java.io.tmpdir") + " (" + e + "); point JAVA_OPTS=-Djava.io.tmpdir=DIR"
+                        + " at a writable folder", e);
+            }
             spillPath.toFile().deleteOnExit();
             spill = FileChannel.open(spillPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
             spillOut = ByteBuffer.allocate(IO_BUFFER).order(ByteOrder.nativeOrder());
