@@ -346,7 +346,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                         : Units.plural(evicted, "session was", "sessions were") + " evicted (end_reason evicted)";
                 if (cutShort > 0) {
                     what += (what.isEmpty() ? "" : " and ") + Units.plural(cutShort, "closed session", "closed sessions")
-                            + " left the table before the close linger was over";
+                            + " left the table before the close linger was over,";
                 }
                 stderr.println("tcplens: note: " + what + " to keep at most " + Units.plural(cap, "session", "sessions")
                         + " open at once" + (maxSessions == null ? " (the default for this heap; see --max-sessions)" : ""));
