@@ -19,7 +19,10 @@ import java.util.concurrent.locks.LockSupport;
  * happens-before makes the slot's fields visible) and hands back slots the same way. Each side
  * keeps its own copy of the other's index and reads the shared one only when it seems to have run
  * out, so the two cores rarely exchange cache lines. A side that must wait spins briefly, then
- * yields, then parks for microseconds.
+ * parks until the other side has made room (half the ring free) or work (a quarter of it filled):
+ * on two cores a waiting thread must not burn the CPU that the other one, the JIT compiler and the
+ * collector need. The waiter raises its flag and re-reads the index; the other side stores its
+ * index and then reads the flag (both volatile, so one of them sees the other: no lost wakeup).
  *
  * <p>Whatever the consumer throws (a closed pipe, an output error, out of memory) stops it; the
  * producer rethrows that same throwable from its next {@link #claim()} or from {@link #finish()}.
@@ -64,6 +67,11 @@ final class SegmentPipeline {
     @SuppressWarnings("unused")
     private long r1, r2, r3, r4, r5, r6, r7;
 
+    /** set by a side about to park; cleared by the side that wakes it */
+    private volatile boolean producerParked;
+    private volatile boolean consumerParked;
+    private final Thread producer;
+
     private volatile boolean closing;    // no more segments: drain and stop
     private volatile boolean abandoned;  // stop now, without draining
     private volatile Throwable failure;
@@ -73,6 +81,7 @@ final class SegmentPipeline {
         for (int i = 0; i < CAPACITY; i++) {
             slots[i] = new TcpSegment();
         }
+        producer = Thread.currentThread();
         consumer = new Thread(this::consume, "tcplens-sessions");
         consumer.setDaemon(true);
         consumer.start();
@@ -82,10 +91,18 @@ final class SegmentPipeline {
     TcpSegment claim() {
         if (produced - knownTail >= CAPACITY) {
             publish();
-            int idle = 0;
+            int spins = 0;
             while (produced - (knownTail = (long) TAIL.getAcquire(this)) >= CAPACITY) {
                 rethrowFailure();
-                idle = pause(idle);
+                if (spins++ < SPINS) {
+                    Thread.onSpinWait();
+                } else {
+                    producerParked = true;
+                    if (produced - (long) TAIL.getVolatile(this) >= CAPACITY && failure == null) {
+                        LockSupport.parkNanos(this, PARK_NS);
+                    }
+                    producerParked = false;
+                }
             }
         }
         return slots[(int) produced & (CAPACITY - 1)];
@@ -96,18 +113,24 @@ final class SegmentPipeline {
         timestamps[(int) produced & (CAPACITY - 1)] = ts;
         produced++;
         if ((produced & (BATCH - 1)) == 0) {
-            HEAD.setRelease(this, produced);
+            publish();
         }
     }
 
+    /** publishes the filled slots; wakes the consumer if it waits and a quarter of the ring is full */
     private void publish() {
-        HEAD.setRelease(this, produced);
+        HEAD.setVolatile(this, produced);
+        if (consumerParked && produced - (long) TAIL.getAcquire(this) >= CAPACITY / 4) {
+            consumerParked = false;
+            LockSupport.unpark(consumer);
+        }
     }
 
     /** Waits until the consumer has applied every segment, then stops it. */
     void finish() {
-        publish();
-        closing = true;
+        HEAD.setVolatile(this, produced);
+        closing = true;   // after the last segment is published: a consumer that sees it has seen them all
+        LockSupport.unpark(consumer);
         join();
         rethrowFailure();
     }
@@ -116,6 +139,7 @@ final class SegmentPipeline {
     void abandon() {
         abandoned = true;
         closing = true;
+        LockSupport.unpark(consumer);
         join();
     }
 
@@ -149,49 +173,56 @@ final class SegmentPipeline {
     private void consume() {
         try {
             long t = tail;
-            int idle = 0;
+            int spins = 0;
             while (!abandoned) {
                 long h = (long) HEAD.getAcquire(this);
                 if (h == t) {
-                    if (closing && t == (long) HEAD.getAcquire(this)) {
+                    if (closing && t == (long) HEAD.getVolatile(this)) {
                         return;
                     }
-                    idle = pause(idle);
+                    if (spins++ < SPINS) {
+                        Thread.onSpinWait();
+                    } else {
+                        consumerParked = true;
+                        if (t == (long) HEAD.getVolatile(this) && !closing && !abandoned) {
+                            LockSupport.parkNanos(this, PARK_NS);
+                        }
+                        consumerParked = false;
+                    }
                     continue;
                 }
-                idle = 0;
+                spins = 0;
                 while (t < h) {
                     int i = (int) t & (CAPACITY - 1);
                     tracker.onSegment(slots[i], timestamps[i]);
                     t++;
                     if ((t & (BATCH - 1)) == 0) {
-                        TAIL.setRelease(this, t);
+                        handBack(t, h);
                     }
                 }
-                TAIL.setRelease(this, t);
+                handBack(t, h);
             }
         } catch (Throwable e) {
             failure = e;
+            LockSupport.unpark(producer);
+        }
+    }
+
+    /** hands slots [.., t) back; wakes the producer if it waits and half the ring is free */
+    private void handBack(long t, long h) {
+        TAIL.setVolatile(this, t);
+        if (producerParked && h - t <= CAPACITY / 2) {
+            producerParked = false;
+            LockSupport.unpark(producer);
         }
     }
 
     /**
-     * Spin briefly (the other side is usually a few segments away), then yield (which also lets
-     * the other side run when both share a core on a busy machine), then sleep: a sleeping thread
-     * wakes tens of microseconds late, long enough for the other side to fill or drain the whole
-     * ring and wait in turn, so sleeping starts only once a wait has lasted a few milliseconds.
+     * How long a side spins before it parks: the other side is often a few segments away. A parked
+     * thread wakes tens of microseconds after its unpark, so a side is woken only when there is
+     * room or work for a while (see {@link #publish} and {@link #handBack}); a park also times out
+     * after {@link #PARK_NS}, a bound on any wait, never the usual way to wake.
      */
-    private static int pause(int idle) {
-        if (idle < SPINS) {
-            Thread.onSpinWait();
-        } else if (idle < SPINS + YIELDS) {
-            Thread.yield();
-        } else {
-            LockSupport.parkNanos(50_000);
-        }
-        return idle + 1;
-    }
-
-    private static final int SPINS = 1 << 10;
-    private static final int YIELDS = 1 << 12;
+    private static final int SPINS = 1 << 8;
+    private static final long PARK_NS = 1_000_000;
 }

@@ -73,6 +73,48 @@ class SegmentPipelineTest {
         assertEquals(one, two);   // records are value objects: every field, and the order they ended in
     }
 
+    /**
+     * Both ways of waiting: a session thread held up now and then (the reader fills the ring and
+     * parks until half of it is free) and a reader held up now and then (the session thread drains
+     * the ring and parks until a quarter of it is filled, or the input ends).
+     */
+    @Test
+    void sameRecordsWhenEachSideWaitsForTheOther() {
+        List<byte[]> frames = frames();
+        List<SessionRecord> one = run(frames, false);
+        List<SessionRecord> two = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            List<SessionRecord> out = new ArrayList<>();
+            try (Analyzer a = new Analyzer(1_000_000_000L, 1_000_000L, r -> {
+                out.add(r);
+                if (out.size() % 500 == 0) {
+                    pause();   // a slow report writer
+                }
+            })) {
+                a.useSecondThread();
+                long t = 1_000_000_000L;
+                int n = 0;
+                for (byte[] f : frames) {
+                    a.onFrame(t, 1, 0, f, 0, f.length, f.length);
+                    t += 100_000;
+                    if (++n % 3_000 == 0) {
+                        pause();   // a slow input
+                    }
+                }
+                a.finish();
+            }
+            return out;
+        });
+        assertEquals(one, two);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(5);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Test
     void whatTheListenerThrowsReachesTheReader() {
         RuntimeException boom = new IllegalStateException("the report cannot be written");
