@@ -202,7 +202,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         // put in order by InIdOrder (the HTML report holds every record anyway; one session is small).
         boolean byText = format != ReportFormat.html && packets == null;
         try (Output out = Output.open(output, stdout);
-             IdOrderedOutput ordered = byText ? new IdOrderedOutput(out.writer(), reorderBudget) : null) {
+             IdOrderedOutput ordered = byText ? new IdOrderedOutput(out.stream(), reorderBudget) : null) {
             Sinks.Report report = Sinks.create(format, ordered != null ? ordered.writer() : out.writer(), !brief,
                     session, Sinks.title(files), sessionFilter, java.time.Clock.systemUTC());
             SessionSink sink = report.sink();
@@ -230,7 +230,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                     return;
                 }
                 found[0] = true;
-                if (output == null && ++written[0] % PIPE_CHECK_EVERY == 0 && stdout.checkError()) {
+                if (output == null && ++written[0] % PIPE_CHECK_EVERY == 0 && out.stdoutClosed()) {
                     pipeClosed = true;   // nobody reads stdout any more: stop quietly
                     throw STOP;
                 }
@@ -332,7 +332,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                         + Units.plural(n, "session", "sessions") + (n > 0 ? " (ids 0.." + (n - 1) + ")" : ""));
             }
             out.commit();
-            if (output == null && stdout.checkError()) {
+            if (out.stdoutClosed()) {
                 return ExitCode.OK;   // the reader of a pipe went away: nothing more to say
             }
             for (int lt : st.unsupportedLinkTypes()) {

@@ -39,7 +39,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        System.exit(run(args, new Output.Stdout(System.out), new PrintWriter(System.err, true)));
     }
 
     /** Runs a command line; returns the exit code. Used by tests too. */

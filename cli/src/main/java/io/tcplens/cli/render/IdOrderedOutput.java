@@ -2,10 +2,13 @@ package io.tcplens.cli.render;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.Writer;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,20 +23,21 @@ import java.util.Arrays;
  * that is never answered stays open until the idle timeout (300 s by default) while thousands of
  * later sessions end. Holding those records until their turn made memory grow with the capture. Here
  * each session is rendered the moment it ends, into a reusable buffer ({@link #begin}, the sink writes
- * into {@link #writer()}, {@link #end}); its text goes straight out if its id is the next one due
- * (then any held text that is now due follows, in id order), otherwise it is held:
+ * into {@link #writer()}, {@link #end}) and encoded once, as UTF-8, into the bytes the report is made
+ * of; they go straight out if the id is the next one due (then any held text that is now due follows,
+ * in id order), otherwise they are held:
  * <ul>
- *   <li>in memory while the held text totals less than the budget ({@link #DEFAULT_BUDGET} chars,
- *       16 Mi: 16 MiB of heap for ASCII text, Java's strings being compact; system property
- *       {@code tcplens.reorder.budget}, read once);
- *   <li>beyond it, appended to one temporary spill file (one byte per character when the text is
- *       Latin-1, else UTF-16; created when first needed
- *       in {@code java.io.tmpdir}, deleted by {@link #close} and on exit), read back with a positional
- *       read when due. The file only grows: a run's held text is written to it once.
+ *   <li>in memory while the held bytes total less than the budget ({@link #DEFAULT_BUDGET} bytes,
+ *       16 MiB; system property {@code tcplens.reorder.budget}, read once);
+ *   <li>beyond it, appended to one temporary spill file (created when first needed in
+ *       {@code java.io.tmpdir}, deleted by {@link #close} and on exit), read back with a positional
+ *       read when due and written out as they are. The file only grows: a run's held text is
+ *       written to it once.
  * </ul>
  * The held texts are indexed by {@code id - next} in a growable ring of primitive arrays (offset,
- * length; the in-memory texts as strings), so memory is bounded by the budget plus ~24 bytes per id
- * between the oldest session still open and the newest ended.
+ * length; the in-memory texts as byte arrays), so memory is bounded by the budget plus ~24 bytes per
+ * id between the oldest session still open and the newest ended. Nothing is encoded or decoded twice:
+ * held and spilled text is the output's own bytes.
  *
  * <p>A session that is filtered out still calls {@link #begin}/{@link #end} and leaves an empty text:
  * the order advances past it. What the sink writes outside a session keeps its place: text written
@@ -43,30 +47,35 @@ import java.util.Arrays;
  */
 public final class IdOrderedOutput implements Closeable {
 
-    /** what may be held in memory, in chars, unless {@code -Dtcplens.reorder.budget=N} says otherwise */
+    /** what may be held in memory, in bytes, unless {@code -Dtcplens.reorder.budget=N} says otherwise */
     public static final long DEFAULT_BUDGET = Long.getLong("tcplens.reorder.budget", 16L << 20);
 
     private static final int ABSENT = -1;
     private static final long IN_MEMORY = -1;
     private static final int IO_BUFFER = 1 << 16;
 
-    private final Writer out;
+    private final OutputStream out;
     private final long budget;
     private final ChunkWriter writer = new ChunkWriter();
+    // UTF-8 as OutputStreamWriter writes it: a lone surrogate becomes '?'
+    private final CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder()
+            .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
 
     // the ring of held texts: slot (head + id - next) & (capacity - 1)
     private long next;
     private int head;
-    private String[] memory = new String[1024];
+    private byte[][] memory = new byte[1024][];
     private long[] offset = new long[1024];
     private int[] length = new int[1024];
     private int held;
-    private long heldChars;
+    private long heldBytes;
 
     // the text of the session being rendered (between begin and end); -1 outside a session
     private long current = -1;
     private char[] chunk = new char[8192];
     private int chunkLength;
+    // its UTF-8 bytes
+    private byte[] bytes = new byte[8192];
 
     // text written before the first session's text went out
     private StringBuilder preamble = new StringBuilder();
@@ -79,12 +88,13 @@ public final class IdOrderedOutput implements Closeable {
     private ByteBuffer spillOut;
     private ByteBuffer spillIn;
 
-    public IdOrderedOutput(Writer out) {
+    /** @param out where the report's bytes go, UTF-8 */
+    public IdOrderedOutput(OutputStream out) {
         this(out, DEFAULT_BUDGET);
     }
 
-    /** @param budget chars of held text kept in memory before the spill file is used */
-    public IdOrderedOutput(Writer out, long budget) {
+    /** @param budget bytes of held text kept in memory before the spill file is used */
+    public IdOrderedOutput(OutputStream out, long budget) {
         this.out = out;
         this.budget = budget;
         Arrays.fill(length, ABSENT);
@@ -114,8 +124,9 @@ public final class IdOrderedOutput implements Closeable {
             throw new IllegalStateException("no session begun");
         }
         current = -1;
+        int n = encode(chunk, chunkLength);
         if (id == next) {
-            emit(chunk, chunkLength);
+            emit(bytes, n);
             advance();
             release();
             return;
@@ -124,17 +135,18 @@ public final class IdOrderedOutput implements Closeable {
         if (length[slot] != ABSENT) {
             throw new IllegalArgumentException("session " + id + " written twice");
         }
-        if (chunkLength == 0) {
-            memory[slot] = "";
+        if (n == 0) {
+            memory[slot] = EMPTY;
             offset[slot] = IN_MEMORY;
             length[slot] = 0;
-        } else if (heldChars + chunkLength <= budget) {
-            memory[slot] = new String(chunk, 0, chunkLength);
+        } else if (heldBytes + n <= budget) {
+            memory[slot] = Arrays.copyOf(bytes, n);
             offset[slot] = IN_MEMORY;
-            length[slot] = chunkLength;
-            heldChars += chunkLength;
+            length[slot] = n;
+            heldBytes += n;
         } else {
-            length[slot] = spill(chunk, chunkLength, slot);
+            offset[slot] = spill(bytes, n);
+            length[slot] = n;
         }
         held++;
     }
@@ -191,6 +203,25 @@ public final class IdOrderedOutput implements Closeable {
 
     // ---------------------------------------------------------------------------------------------
 
+    private static final byte[] EMPTY = {};
+
+    /** UTF-8 encodes {@code text[0, len)} into {@link #bytes}; returns the number of bytes */
+    private int encode(char[] text, int len) {
+        if (bytes.length < 3L * len) {   // at most 3 bytes a char (a surrogate pair: 4 bytes for 2)
+            bytes = new byte[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(3L * len, 2L * bytes.length))];
+        }
+        ByteBuffer dst = ByteBuffer.wrap(bytes);
+        utf8.reset();
+        utf8.encode(CharBuffer.wrap(text, 0, len), dst, true);
+        utf8.flush(dst);
+        return dst.position();
+    }
+
+    /** UTF-8 bytes of text written outside a session (headers, footers) */
+    private byte[] encode(CharSequence text) {
+        return text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
     private int slot(long id) {
         long ahead = id - next;
         if (ahead >= memory.length) {
@@ -205,7 +236,7 @@ public final class IdOrderedOutput implements Closeable {
         }
         int capacity = memory.length;
         int bigger = Integer.highestOneBit((int) ahead) << 1;
-        String[] m = new String[bigger];
+        byte[][] m = new byte[bigger][];
         long[] o = new long[bigger];
         int[] l = new int[bigger];
         Arrays.fill(l, ABSENT);
@@ -232,11 +263,10 @@ public final class IdOrderedOutput implements Closeable {
         while (length[head] != ABSENT) {
             int len = length[head];
             if (offset[head] == IN_MEMORY) {
-                String s = memory[head];
                 if (len > 0) {
                     writePreamble();
-                    out.write(s, 0, len);
-                    heldChars -= len;
+                    out.write(memory[head], 0, len);
+                    heldBytes -= len;
                 }
                 memory[head] = null;
             } else {
@@ -248,7 +278,7 @@ public final class IdOrderedOutput implements Closeable {
         }
     }
 
-    private void emit(char[] text, int len) throws IOException {
+    private void emit(byte[] text, int len) throws IOException {
         if (len > 0) {
             writePreamble();
             out.write(text, 0, len);
@@ -259,21 +289,12 @@ public final class IdOrderedOutput implements Closeable {
         if (preamble != null) {
             StringBuilder p = preamble;
             preamble = null;
-            out.append(p);
+            out.write(encode(p));
         }
     }
 
-    /** marks, in a held text's offset, text spilled as UTF-16 (else it was spilled as Latin-1) */
-    private static final long WIDE = 1L << 62;
-
-    /**
-     * Appends the text to the spill file (through a buffer) and returns its length in bytes, having
-     * set the held text's offset. Text whose characters all fit in Latin-1 (JSON Lines, CSV, Zeek:
-     * ASCII) is written one byte per character; other text (the text report's arrows and µ) as
-     * UTF-16 in the machine's byte order. Both are plain copies each way, where a UTF-8 encoder and
-     * decoder cost more than the writing itself.
-     */
-    private int spill(char[] text, int len, int slot) throws IOException {
+    /** Appends the bytes to the spill file (through a buffer); returns where they start in it. */
+    private long spill(byte[] text, int len) throws IOException {
         if (spill == null) {
             try {
                 spillPath = Files.createTempFile("tcplens-reorder-", ".spill");
@@ -284,40 +305,19 @@ public final class IdOrderedOutput implements Closeable {
             }
             spillPath.toFile().deleteOnExit();
             spill = FileChannel.open(spillPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            spillOut = ByteBuffer.allocate(IO_BUFFER).order(ByteOrder.nativeOrder());
+            spillOut = ByteBuffer.allocate(IO_BUFFER);
         }
-        boolean narrow = true;
-        for (int i = 0; i < len; i++) {
-            if (text[i] > 0xFF) {
-                narrow = false;
-                break;
-            }
-        }
-        long bytes = narrow ? len : 2L * len;
-        if (bytes > Integer.MAX_VALUE) {
-            throw new IOException("a session's text of " + bytes + " bytes is too long to hold");
-        }
-        offset[slot] = spillSize | (narrow ? 0 : WIDE);
+        long at = spillSize;
         for (int done = 0; done < len; ) {
-            if (spillOut.remaining() < 2) {
+            if (!spillOut.hasRemaining()) {
                 flushSpill();
             }
-            int n = Math.min(len - done, narrow ? spillOut.remaining() : spillOut.remaining() / 2);
-            if (narrow) {
-                int p = spillOut.position();
-                byte[] dst = spillOut.array();
-                for (int i = 0; i < n; i++) {
-                    dst[p + i] = (byte) text[done + i];
-                }
-                spillOut.position(p + n);
-            } else {
-                spillOut.asCharBuffer().put(text, done, n);
-                spillOut.position(spillOut.position() + 2 * n);
-            }
+            int n = Math.min(len - done, spillOut.remaining());
+            spillOut.put(text, done, n);
             done += n;
         }
         spillSize = spillFlushed + spillOut.position();
-        return (int) bytes;
+        return at;
     }
 
     private void flushSpill() throws IOException {
@@ -328,18 +328,16 @@ public final class IdOrderedOutput implements Closeable {
         spillOut.clear();
     }
 
-    /** reads the {@code len} bytes of a held text back from the spill file and writes them as text */
-    private void unspill(long offset, int len) throws IOException {
+    /** reads the {@code len} bytes of a held text back from the spill file and writes them out */
+    private void unspill(long at, int len) throws IOException {
         if (len == 0) {
             return;
         }
-        boolean wide = (offset & WIDE) != 0;
-        long at = offset & ~WIDE;
         if (at + len > spillFlushed) {
             flushSpill();
         }
         if (spillIn == null || spillIn.capacity() < len) {
-            spillIn = ByteBuffer.allocate(Math.max(len, IO_BUFFER)).order(ByteOrder.nativeOrder());
+            spillIn = ByteBuffer.allocate(Math.max(len, IO_BUFFER));
         }
         spillIn.clear().limit(len);
         while (spillIn.hasRemaining()) {
@@ -348,20 +346,8 @@ public final class IdOrderedOutput implements Closeable {
             }
         }
         writePreamble();
-        if (wide) {
-            int chars = len / 2;
-            if (wideIn.length < chars) {
-                wideIn = new char[Math.max(chars, wideIn.length * 2)];
-            }
-            spillIn.flip();
-            spillIn.asCharBuffer().get(wideIn, 0, chars);
-            out.write(wideIn, 0, chars);
-        } else {
-            out.write(new String(spillIn.array(), 0, len, StandardCharsets.ISO_8859_1));
-        }
+        out.write(spillIn.array(), 0, len);
     }
-
-    private char[] wideIn = new char[0];
 
     /** The sink's writer: inside a session, into that session's text; outside, to the output in place. */
     private final class ChunkWriter extends Writer {
@@ -420,8 +406,37 @@ public final class IdOrderedOutput implements Closeable {
             if (held > 0) {
                 throw new IllegalStateException("text written outside a session while sessions are held");
             }
-            return out;
+            return afterWriter;
         }
+
+        /** text after the sessions (footers), encoded write by write; a pair's high surrogate waits for its mate */
+        private final Writer afterWriter = new Writer() {
+            private char high;
+
+            @Override
+            public void write(char[] cbuf, int off, int len) throws IOException {
+                write(new String(cbuf, off, len), 0, len);
+            }
+
+            @Override
+            public void write(String str, int off, int len) throws IOException {
+                String text = (high != 0 ? String.valueOf(high) : "") + str.substring(off, off + len);
+                high = 0;
+                if (!text.isEmpty() && Character.isHighSurrogate(text.charAt(text.length() - 1))) {
+                    high = text.charAt(text.length() - 1);
+                    text = text.substring(0, text.length() - 1);
+                }
+                out.write(encode(text));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
 
         private final Writer preambleWriter = new Writer() {
             @Override

@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.StringWriter;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +22,14 @@ import org.junit.jupiter.api.Test;
 
 /** {@link IdOrderedOutput}: texts offered in any order come out in order of id, spilled or not. */
 class IdOrderedOutputTest {
+
+    /** the report's bytes, read back as UTF-8 */
+    static final class Utf8 extends ByteArrayOutputStream {
+        @Override
+        public synchronized String toString() {
+            return toString(StandardCharsets.UTF_8);
+        }
+    }
 
     /** texts of various lengths, some empty, some beyond ASCII (the timeline's arrows, a surrogate pair) */
     static List<String> texts(int n, Random random) {
@@ -40,7 +49,7 @@ class IdOrderedOutputTest {
         return texts;
     }
 
-    static String shuffledThrough(IdOrderedOutput ordered, StringWriter out, List<String> texts, long seed)
+    static String shuffledThrough(IdOrderedOutput ordered, Utf8 out, List<String> texts, long seed)
             throws IOException {
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
@@ -59,7 +68,7 @@ class IdOrderedOutputTest {
     @ValueSource(longs = {0, 100, 5_000, 1L << 30})
     void shuffledTextsComeOutInOrderOfId(long budget) throws IOException {
         List<String> texts = texts(2_000, new Random(42));
-        StringWriter out = new StringWriter();
+        Utf8 out = new Utf8();
         Path spill;
         try (IdOrderedOutput ordered = new IdOrderedOutput(out, budget)) {
             assertEquals(String.join("", texts), shuffledThrough(ordered, out, texts, 7));
@@ -80,9 +89,9 @@ class IdOrderedOutputTest {
 
     @Test
     void dueTextsGoOutAtOnceAndHeldOnesWhenTheirTurnComes() throws IOException {
-        StringWriter out = new StringWriter();
+        Utf8 out = new Utf8();
         try (IdOrderedOutput ordered = new IdOrderedOutput(out, 4)) {
-            ordered.offer(2, "two→\n");    // spilled: beyond the budget of 4 chars
+            ordered.offer(2, "two→\n");    // spilled: beyond the budget of 4 bytes
             ordered.offer(1, "one\n");     // held in memory
             assertEquals("", out.toString());
             assertEquals(2, ordered.held());
@@ -92,25 +101,48 @@ class IdOrderedOutputTest {
             ordered.offer(3, "");
             ordered.offer(4, "four\n");
             assertEquals("zero\none\ntwo→\nfour\n", out.toString());
-            assertEquals(2 * "two→\n".length(), ordered.spilledBytes());   // → is not Latin-1: spilled as UTF-16
+            assertEquals(3 + 3 + 1, ordered.spilledBytes());   // spilled as its UTF-8 bytes: → takes 3
         }
     }
 
     @Test
-    void latin1TextIsSpilledOneBytePerCharacter() throws IOException {
-        StringWriter out = new StringWriter();
+    void textIsSpilledAsTheUtf8BytesWrittenOut() throws IOException {
+        Utf8 out = new Utf8();
         try (IdOrderedOutput ordered = new IdOrderedOutput(out, 0)) {   // everything held is spilled
             ordered.offer(2, "caf\u00e9 \u00ff\n");
             ordered.offer(1, "{\"id\":1}\n");
-            assertEquals(7 + 9, ordered.spilledBytes());
+            assertEquals(9 + 9, ordered.spilledBytes());   // é and ÿ take two bytes each
             ordered.offer(0, "x\n");
             assertEquals("x\n{\"id\":1}\ncaf\u00e9 \u00ff\n", out.toString());
         }
     }
 
+    /** the bytes OutputStreamWriter writes: a pair is one 4-byte character, a lone surrogate '?' */
+    @Test
+    void encodedAsOutputStreamWriterWould() throws IOException {
+        String text = "a\uD83D\uDE00b \uD800 c\uDC00\n";
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        try (java.io.Writer w = new java.io.OutputStreamWriter(expected, StandardCharsets.UTF_8)) {
+            w.write(text);
+        }
+        Utf8 out = new Utf8();
+        try (IdOrderedOutput ordered = new IdOrderedOutput(out, 0)) {
+            ordered.offer(1, text);
+            ordered.offer(0, text);
+            ordered.finish();
+            ordered.writer().write("\uD83D");      // a footer's pair split over two writes stays one character
+            ordered.writer().write("\uDE00\n");
+        }
+        byte[] one = expected.toByteArray();
+        byte[] all = out.toByteArray();
+        assertEquals(2 * one.length + 5, all.length);
+        assertEquals(new String(one, StandardCharsets.ISO_8859_1) + new String(one, StandardCharsets.ISO_8859_1)
+                + "\u00f0\u009f\u0098\u0080\n", new String(all, StandardCharsets.ISO_8859_1));
+    }
+
     @Test
     void textOutsideSessionsKeepsItsPlace() throws IOException {
-        StringWriter out = new StringWriter();
+        Utf8 out = new Utf8();
         try (IdOrderedOutput ordered = new IdOrderedOutput(out, 0)) {
             ordered.writer().write("header\n");           // before any session, e.g. from a constructor
             ordered.offer(1, "one\n");
@@ -126,7 +158,7 @@ class IdOrderedOutputTest {
 
     @Test
     void aHeaderWithoutSessionsIsWrittenAtFinish() throws IOException {
-        StringWriter out = new StringWriter();
+        Utf8 out = new Utf8();
         try (IdOrderedOutput ordered = new IdOrderedOutput(out)) {
             ordered.writer().write("header\n");
             ordered.offer(0, "");
@@ -138,7 +170,7 @@ class IdOrderedOutputTest {
 
     @Test
     void sessionTextThroughTheWriter() throws IOException {
-        StringWriter out = new StringWriter();
+        Utf8 out = new Utf8();
         try (IdOrderedOutput ordered = new IdOrderedOutput(out, 0)) {
             for (long id : new long[] {1, 0}) {
                 ordered.begin(id);
@@ -154,7 +186,7 @@ class IdOrderedOutputTest {
 
     @Test
     void anIdTwiceIsAnError() throws IOException {
-        try (IdOrderedOutput ordered = new IdOrderedOutput(new StringWriter())) {
+        try (IdOrderedOutput ordered = new IdOrderedOutput(new Utf8())) {
             ordered.offer(0, "a");
             ordered.offer(5, "b");
             assertThrows(IllegalArgumentException.class, () -> ordered.offer(0, "again"));
@@ -164,7 +196,7 @@ class IdOrderedOutputTest {
 
     @Test
     void farAheadIdsGrowTheIndex() throws IOException {
-        StringWriter out = new StringWriter();
+        Utf8 out = new Utf8();
         List<String> texts = texts(50_000, new Random(3));
         try (IdOrderedOutput ordered = new IdOrderedOutput(out, 10_000)) {
             for (int id = texts.size() - 1; id >= 0; id--) {   // the worst order: the oldest ends last
