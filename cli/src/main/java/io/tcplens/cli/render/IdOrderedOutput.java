@@ -5,10 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharsetEncoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,9 +54,6 @@ public final class IdOrderedOutput implements Closeable {
     private final OutputStream out;
     private final long budget;
     private final ChunkWriter writer = new ChunkWriter();
-    // UTF-8 as OutputStreamWriter writes it: a lone surrogate becomes '?'
-    private final CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder()
-            .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
 
     // the ring of held texts: slot (head + id - next) & (capacity - 1)
     private long next;
@@ -205,16 +199,40 @@ public final class IdOrderedOutput implements Closeable {
 
     private static final byte[] EMPTY = {};
 
-    /** UTF-8 encodes {@code text[0, len)} into {@link #bytes}; returns the number of bytes */
+    /**
+     * UTF-8 encodes {@code text[0, len)} into {@link #bytes}; returns the number of bytes. The bytes
+     * OutputStreamWriter writes (a surrogate pair is one 4-byte character, a lone surrogate '?'),
+     * in one loop: the JDK's encoder leaves its ASCII fast path for good at the first other character,
+     * and the text report has arrows on most lines.
+     */
     private int encode(char[] text, int len) {
         if (bytes.length < 3L * len) {   // at most 3 bytes a char (a surrogate pair: 4 bytes for 2)
             bytes = new byte[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(3L * len, 2L * bytes.length))];
         }
-        ByteBuffer dst = ByteBuffer.wrap(bytes);
-        utf8.reset();
-        utf8.encode(CharBuffer.wrap(text, 0, len), dst, true);
-        utf8.flush(dst);
-        return dst.position();
+        byte[] b = bytes;
+        int p = 0;
+        for (int i = 0; i < len; i++) {
+            char c = text[i];
+            if (c < 0x80) {
+                b[p++] = (byte) c;
+            } else if (c < 0x800) {
+                b[p++] = (byte) (0xC0 | c >> 6);
+                b[p++] = (byte) (0x80 | c & 0x3F);
+            } else if (!Character.isSurrogate(c)) {
+                b[p++] = (byte) (0xE0 | c >> 12);
+                b[p++] = (byte) (0x80 | c >> 6 & 0x3F);
+                b[p++] = (byte) (0x80 | c & 0x3F);
+            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(text[i + 1])) {
+                int cp = Character.toCodePoint(c, text[++i]);
+                b[p++] = (byte) (0xF0 | cp >> 18);
+                b[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                b[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                b[p++] = (byte) (0x80 | cp & 0x3F);
+            } else {
+                b[p++] = '?';
+            }
+        }
+        return p;
     }
 
     /** UTF-8 bytes of text written outside a session (headers, footers) */

@@ -117,6 +117,35 @@ class IdOrderedOutputTest {
         }
     }
 
+    /** random text over the whole char range (pairs, lone surrogates, every UTF-8 length) encodes as OutputStreamWriter does */
+    @Test
+    void randomTextEncodedAsOutputStreamWriterWould() throws IOException {
+        Random random = new Random(11);
+        for (int round = 0; round < 200; round++) {
+            char[] c = new char[random.nextInt(300)];
+            for (int i = 0; i < c.length; i++) {
+                int kind = random.nextInt(5);
+                c[i] = (char) (kind == 0 ? random.nextInt(0x80) : kind == 1 ? random.nextInt(0x800)
+                        : kind == 2 ? 0xD800 + random.nextInt(0x800) : random.nextInt(0x10000));
+            }
+            String text = new String(c);
+            java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+            try (java.io.Writer w = new java.io.OutputStreamWriter(expected, StandardCharsets.UTF_8)) {
+                w.write(text);
+            }
+            Utf8 out = new Utf8();
+            try (IdOrderedOutput ordered = new IdOrderedOutput(out, round % 2 == 0 ? 0 : 1 << 20)) {
+                ordered.offer(1, text);
+                ordered.offer(0, text);
+            }
+            byte[] one = expected.toByteArray();
+            byte[] both = new byte[2 * one.length];
+            System.arraycopy(one, 0, both, 0, one.length);
+            System.arraycopy(one, 0, both, one.length, one.length);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(both, out.toByteArray(), "round " + round);
+        }
+    }
+
     /** the bytes OutputStreamWriter writes: a pair is one 4-byte character, a lone surrogate '?' */
     @Test
     void encodedAsOutputStreamWriterWould() throws IOException {
