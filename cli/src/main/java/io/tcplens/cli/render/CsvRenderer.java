@@ -58,14 +58,78 @@ public final class CsvRenderer implements SessionSink {
                 Math.floorMod(epochNs, 1_000_000_000L)));
     }
 
+    /** Writes the session's row straight from the walk: the values {@link #flatten} lists, quoted, in its order. */
     @Override
     public void session(SessionRecord r) throws IOException {
-        List<String[]> fields = flatten(r);
-        List<String> values = new ArrayList<>(fields.size());
-        for (String[] f : fields) {
-            values.add(f[1]);
+        row.setLength(0);
+        rowWriter.first = true;
+        rowWriter.depth = 0;
+        rowWriter.record = r;
+        RecordFields.walk(r, rowWriter);
+        row.append("\r\n");
+        int n = row.length();
+        if (chars.length < n) {
+            chars = new char[Math.max(n, 2 * chars.length)];
         }
-        writeRow(values);
+        row.getChars(0, n, chars, 0);
+        out.write(chars, 0, n);
+    }
+
+    private final StringBuilder row = new StringBuilder(4096);
+    private char[] chars = new char[4096];
+    private final RowWriter rowWriter = new RowWriter();
+
+    /** one row's values, appended to {@link #row} as the walk visits them (no names, nothing per field allocated) */
+    private final class RowWriter implements RecordFields.Visitor {
+        boolean first;
+        int depth;
+        private SessionRecord record;
+
+        @Override
+        public void begin(String name) {
+            depth++;
+        }
+
+        @Override
+        public void end() {
+            depth--;
+        }
+
+        @Override
+        public void number(String name, long value) {
+            separator();
+            row.append(value);
+            if (depth == 0 && name.equals("end_ns")) {
+                separator();
+                row.append(iso(record.startNs()));
+                separator();
+                row.append(iso(record.endNs()));
+            }
+        }
+
+        @Override
+        public void string(String name, String value) {
+            separator();
+            appendQuoted(row, value);
+        }
+
+        @Override
+        public void bool(String name, boolean value) {
+            separator();
+            row.append(value ? "true" : "false");
+        }
+
+        @Override
+        public void nil(String name) {
+            separator();
+        }
+
+        private void separator() {
+            if (!first) {
+                row.append(',');
+            }
+            first = false;
+        }
     }
 
     /** (name, value) pairs in JSON Lines order; value null for JSON null */
@@ -126,6 +190,21 @@ public final class CsvRenderer implements SessionSink {
             out.write(quote(values.get(i)));
         }
         out.write("\r\n");
+    }
+
+    /** {@link #quote}, appended to {@code sb} */
+    private static void appendQuoted(StringBuilder sb, String v) {
+        if (v == null) {
+            return;
+        }
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c == ',' || c == '"' || c == '\r' || c == '\n') {
+                sb.append(quote(v));
+                return;
+            }
+        }
+        sb.append(v);
     }
 
     /** RFC 4180 §2: fields containing a comma, double quote, CR or LF are quoted, quotes doubled */

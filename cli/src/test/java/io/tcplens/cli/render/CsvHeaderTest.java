@@ -2,6 +2,7 @@ package io.tcplens.cli.render;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tcplens.analyzer.Analyzer;
 import io.tcplens.analyzer.session.SessionRecord;
@@ -24,6 +25,37 @@ class CsvHeaderTest {
     void everySessionFlattensToTheHeader() throws Exception {
         List<String> header = TemplateRecord.csvHeader();
         CsvRenderer csv = CsvRenderer.flattener();
+        for (SessionRecord r : records()) {
+            List<String> names = new ArrayList<>();
+            for (String[] f : csv.flatten(r)) {
+                names.add(f[0]);
+            }
+            assertEquals(header, names, "session " + r.id());
+        }
+    }
+
+    /** a row is written straight from the walk; it must be the flattened values, quoted and joined */
+    @Test
+    void eachRowIsTheFlattenedValues() throws Exception {
+        CsvRenderer flattener = CsvRenderer.flattener();
+        java.io.StringWriter out = new java.io.StringWriter();
+        CsvRenderer csv = new CsvRenderer(out);
+        out.getBuffer().setLength(0);   // the header row
+        int rows = 0;
+        for (SessionRecord r : records()) {
+            csv.session(r);
+            List<String> values = new ArrayList<>();
+            for (String[] f : flattener.flatten(r)) {
+                values.add(CsvRenderer.quote(f[1]));
+            }
+            assertEquals(String.join(",", values) + "\r\n", out.toString(), "session " + r.id());
+            out.getBuffer().setLength(0);
+            rows++;
+        }
+        assertTrue(rows > 10, "rows: " + rows);
+    }
+
+    static List<SessionRecord> records() throws Exception {
         List<SessionRecord> records = new ArrayList<>();
         Path samples = Path.of(System.getProperty("tcplens.samples", "../sample-pcaps"));
         try (Stream<Path> files = Files.list(samples)) {
@@ -37,12 +69,6 @@ class CsvHeaderTest {
         }
         assertFalse(records.isEmpty(), "no sessions in " + samples);
         records.add(TemplateRecord.record());
-        for (SessionRecord r : records) {
-            List<String> names = new ArrayList<>();
-            for (String[] f : csv.flatten(r)) {
-                names.add(f[0]);
-            }
-            assertEquals(header, names, "session " + r.id());
-        }
+        return records;
     }
 }
