@@ -86,7 +86,7 @@ class JsonLinesRendererTest {
         assertEquals(render(records, true), render(records, false));
     }
 
-    private static SessionRecord record(String text, long n) {
+    static SessionRecord record(String text, long n) {
         SessionRecord.EndpointInfo e = new SessionRecord.EndpointInfo(1460, 7, true, false, n, n, 3, 2,
                 n, n, null, 0, n, 0, 0, 0, TcpState.TIME_WAIT);
         return new SessionRecord(n, 6, text, 80, "::1", 65535, ClientBasis.SYN, n, n, n, n, n, n,
