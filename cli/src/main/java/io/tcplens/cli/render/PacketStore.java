@@ -6,8 +6,6 @@ import io.tcplens.analyzer.session.Phase;
 import io.tcplens.analyzer.session.TcpSession;
 
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Per-packet facts that a session record does not carry, kept per session until the record is
@@ -98,7 +96,7 @@ public final class PacketStore implements PacketListener {
         private void add(long ts, boolean fromA, int flags, long seq, long ack, int len, int win, int phase,
                          int senderState, int receiverState, int anomaly) {
             if (tsNs == null || count == tsNs.length) {
-                int n = tsNs == null ? 8 : tsNs.length * 2;
+                int n = tsNs == null ? 32 : tsNs.length * 2;
                 tsNs = tsNs == null ? new long[n] : Arrays.copyOf(tsNs, n);
                 relSeq = relSeq == null ? new long[n] : Arrays.copyOf(relSeq, n);
                 relAck = relAck == null ? new long[n] : Arrays.copyOf(relAck, n);
@@ -120,7 +118,7 @@ public final class PacketStore implements PacketListener {
 
     private static final Packets EMPTY = new Packets();
 
-    private final Map<Long, Packets> sessions = new HashMap<>();
+    private final ById sessions = new ById();
     private final int maxPackets;
     private final Long onlySession;
 
@@ -142,7 +140,7 @@ public final class PacketStore implements PacketListener {
         if (onlySession != null && s.id() != onlySession) {
             return;
         }
-        Packets p = sessions.computeIfAbsent(s.id(), k -> new Packets());
+        Packets p = sessions.get(s.id());
         int ipLength = seg.tcpOffset() - seg.ipOffset() + seg.tcpHeaderLength() + seg.payloadLength();
         if (fromA) {
             p.ipBytesA += ipLength;
@@ -163,5 +161,87 @@ public final class PacketStore implements PacketListener {
     public Packets take(long id) {
         Packets p = sessions.remove(id);
         return p != null ? p : EMPTY;
+    }
+
+    /**
+     * Session id to its packets: open addressing on primitive keys (a packet's lookup boxes no
+     * id), linear probing, deletion by shifting the probe run back (no tombstones).
+     */
+    static final class ById {
+        private long[] keys = new long[1024];
+        private Packets[] values = new Packets[1024];
+        private int size;
+
+        /** the packets of {@code id}, made when first asked for */
+        Packets get(long id) {
+            int mask = keys.length - 1;
+            for (int i = slot(id, mask); ; i = (i + 1) & mask) {
+                Packets v = values[i];
+                if (v == null) {
+                    v = new Packets();
+                    keys[i] = id;
+                    values[i] = v;
+                    if (++size > keys.length / 2) {
+                        grow();
+                    }
+                    return v;
+                }
+                if (keys[i] == id) {
+                    return v;
+                }
+            }
+        }
+
+        int size() {
+            return size;
+        }
+
+        Packets remove(long id) {
+            int mask = keys.length - 1;
+            int i = slot(id, mask);
+            while (values[i] != null && keys[i] != id) {
+                i = (i + 1) & mask;
+            }
+            Packets removed = values[i];
+            if (removed == null) {
+                return null;
+            }
+            values[i] = null;
+            size--;
+            // later entries of the run that could sit at i move back (Knuth 6.4, algorithm R)
+            for (int j = (i + 1) & mask; values[j] != null; j = (j + 1) & mask) {
+                int home = slot(keys[j], mask);
+                if (((j - home) & mask) >= ((j - i) & mask)) {
+                    keys[i] = keys[j];
+                    values[i] = values[j];
+                    values[j] = null;
+                    i = j;
+                }
+            }
+            return removed;
+        }
+
+        private static int slot(long id, int mask) {
+            long h = id * 0x9E3779B97F4A7C15L;
+            return (int) (h ^ h >>> 32) & mask;
+        }
+
+        private void grow() {
+            long[] k = keys;
+            Packets[] v = values;
+            keys = new long[k.length * 2];
+            values = new Packets[k.length * 2];
+            int mask = keys.length - 1;
+            for (int j = 0; j < k.length; j++) {
+                if (v[j] != null) {
+                    int i = slot(k[j], mask);
+                    while (values[i] != null) {
+                        i = (i + 1) & mask;
+                    }
+                    keys[i] = k[j];
+                    values[i] = v[j];
+                }
+            }
+        }
     }
 }
