@@ -11,7 +11,6 @@ import io.tcplens.analyzer.session.TimelineEvent;
 
 import java.io.IOException;
 import java.io.Writer;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.TreeMap;
@@ -63,35 +62,55 @@ public final class TextRenderer implements SessionSink {
             malformedSegments += malformed;
             malformedSessions.add(r.id());
         }
-        out.write(header(r));
-        out.write('\n');
+        header(text, r).append('\n');
         if (timeline) {
             writeTimeline(r);
-            out.write('\n');
+            text.append('\n');
         }
+        writeText();
+    }
+
+    /** the text being built: a session's, or the footer; written out whole by {@link #writeText} */
+    private final StringBuilder text = new StringBuilder(2048);
+    private char[] chars = new char[2048];
+
+    private void writeText() throws IOException {
+        int n = text.length();
+        if (chars.length < n) {
+            chars = new char[Math.max(n, 2 * chars.length)];
+        }
+        text.getChars(0, n, chars, 0);
+        text.setLength(0);
+        out.write(chars, 0, n);
     }
 
     static String header(SessionRecord r) {
-        return "#" + r.id() + "  " + Units.endpoint(r.clientAddr(), r.clientPort())
-                + " → " + Units.endpoint(r.serverAddr(), r.serverPort())
-                + "  IPv" + r.ipVersion()
-                + "  " + Units.duration(r.durationNs())
-                + "  " + Units.plural(r.packets(), "pkt", "pkts")
-                + "  " + Units.bytes(r.bytes())
-                + "  " + verdict(r);
+        return header(new StringBuilder(160), r).toString();
+    }
+
+    private static StringBuilder header(StringBuilder sb, SessionRecord r) {
+        Units.endpoint(sb.append('#').append(r.id()).append("  "), r.clientAddr(), r.clientPort()).append(" → ");
+        Units.endpoint(sb, r.serverAddr(), r.serverPort()).append("  IPv").append(r.ipVersion()).append("  ");
+        Units.duration(sb, r.durationNs()).append("  ");
+        Units.plural(sb, r.packets(), "pkt", "pkts").append("  ");
+        Units.bytes(sb, r.bytes()).append("  ");
+        return verdict(sb, r);
     }
 
     /** The outcome in words: "complete, client closed first", "refused: SYN answered by RST", ... */
     public static String verdict(SessionRecord r) {
-        StringBuilder sb = new StringBuilder();
+        return verdict(new StringBuilder(64), r).toString();
+    }
+
+    private static StringBuilder verdict(StringBuilder sb, SessionRecord r) {
         HandshakeStatus hs = r.handshake().status();
         String closer = r.close().initiator() == null ? "" : r.close().initiator().jsonName();
         switch (r.outcome()) {
             case REFUSED -> sb.append("refused: SYN answered by RST");
-            case NO_ANSWER -> sb.append("no answer: ").append(Units.plural(r.synPackets(), "SYN", "SYNs"))
-                    .append(" in ").append(Units.duration(r.durationNs()));
-            case RESET -> sb.append(prefix(hs)).append("reset by ").append(r.close().resetBy().jsonName())
-                    .append(" ").append(Units.duration(r.close().resetNs() - r.startNs())).append(" in");
+            case NO_ANSWER -> Units.duration(Units.plural(sb.append("no answer: "), r.synPackets(), "SYN", "SYNs")
+                    .append(" in "), r.durationNs());
+            case RESET -> Units.duration(sb.append(prefix(hs)).append("reset by ").append(r.close().resetBy().jsonName())
+                    .append(' '), r.close().resetNs() - r.startNs()).append(" in");
             case CLOSED -> sb.append(prefix(hs)).append(hs == HandshakeStatus.COMPLETE ? "complete, " : "closed, ")
                     .append(closer).append(" closed first");
             case CLOSING -> sb.append(prefix(hs)).append(closer).append(" closed first, close not completed");
@@ -108,7 +127,7 @@ public final class TextRenderer implements SessionSink {
         if (r.close().simultaneous()) {
             sb.append(", simultaneous close");
         }
-        return sb.toString();
+        return sb;
     }
 
     private static String prefix(HandshakeStatus hs) {
@@ -119,7 +138,7 @@ public final class TextRenderer implements SessionSink {
         };
     }
 
-    private void writeTimeline(SessionRecord r) throws IOException {
+    private void writeTimeline(SessionRecord r) {
         SessionRecord.HandshakeInfo hs = r.handshake();
         if (hs.status() == HandshakeStatus.NOT_SEEN) {
             line("  handshake  not seen: the connection was open before the capture began");
@@ -132,24 +151,28 @@ public final class TextRenderer implements SessionSink {
                 writeData(r);
                 dataShown = true;
             }
-            String what;
-            if (e.step() == Step.FIN_ACKED && i + 1 < steps.size() && samePacket(e, steps.get(i + 1))
-                    && steps.get(i + 1).step() == Step.FIN) {
-                // one FIN,ACK segment both acknowledges the peer's FIN and closes this side
-                TimelineEvent fin = steps.get(++i);
-                what = "FIN,ACK      acknowledges the " + fin.from().peer().jsonName() + "'s FIN, and "
-                        + describe(r, fin).substring(13);
-                e = fin;
-            } else {
-                what = describe(r, e);
+            int lineStart = text.length();
+            // one FIN,ACK segment both acknowledges the peer's FIN and closes this side
+            boolean finAck = e.step() == Step.FIN_ACKED && i + 1 < steps.size() && samePacket(e, steps.get(i + 1))
+                    && steps.get(i + 1).step() == Step.FIN;
+            TimelineEvent acked = e;
+            if (finAck) {
+                e = steps.get(++i);
             }
-            if (what != null) {
-                StringBuilder sb = new StringBuilder(128).append("  ");
-                Units.padded(sb, phaseOf(e.step()), 9).append("  ").append(Units.offset(e.tsNs() - r.startNs()))
-                        .append("  ");
-                Units.padded(sb, e.from().jsonName(), 6).append(' ').append(arrow(e.from())).append("  ").append(what);
-                line(sb.toString());
+            text.append("  ");
+            Units.padded(text, phaseOf(e.step()), 9).append("  ");
+            Units.offset(text, e.tsNs() - r.startNs()).append("  ");
+            Units.padded(text, e.from().jsonName(), 6).append(' ').append(arrow(e.from())).append("  ");
+            if (finAck) {
+                text.append("FIN,ACK      acknowledges the ").append(e.from().peer().jsonName()).append("'s FIN, and ");
+                int what = text.length();
+                describe(text, r, e);
+                text.delete(what, what + 13);   // the FIN's own "FIN          "
+            } else if (!describe(text, r, acked)) {
+                text.setLength(lineStart);
+                continue;
             }
+            text.append('\n');
         }
         if (!dataShown) {
             writeData(r);
@@ -159,78 +182,92 @@ public final class TextRenderer implements SessionSink {
             line("  close      not seen: no FIN or RST in the capture");
         }
         if (r.packetsS2c() > 0 || r.bytes() > 0) {
-            line("  client     " + endpointSummary(r.clientInfo()));
-            line("  server     " + endpointSummary(r.serverInfo()));
+            endpointSummary(text.append("  client     "), r.clientInfo()).append('\n');
+            endpointSummary(text.append("  server     "), r.serverInfo()).append('\n');
         }
-        String c2s = anomalies(r.anomalies().c2s());
-        String s2c = anomalies(r.anomalies().s2c());
-        if (!c2s.isEmpty()) {
-            line("  anomalies  client → server: " + c2s);
+        anomaliesLine("  anomalies  client → server: ", r.anomalies().c2s());
+        anomaliesLine("  anomalies  server → client: ", r.anomalies().s2c());
+        text.append("  verdict    ").append(r.diagnosis().text()).append("   [").append(r.diagnosis().code())
+                .append("; Zeek ").append(r.zeek().connState());
+        if (!r.zeek().history().isEmpty()) {
+            text.append(' ').append(r.zeek().history());
         }
-        if (!s2c.isEmpty()) {
-            line("  anomalies  server → client: " + s2c);
-        }
-        line("  verdict    " + r.diagnosis().text() + "   [" + r.diagnosis().code() + "; Zeek " + r.zeek().connState()
-                + (r.zeek().history().isEmpty() ? "" : " " + r.zeek().history()) + "]");
+        text.append("]\n");
     }
 
     /** "MSS 1460, wscale 7, SACK, TS; window 64 kB; RTT 20–30 µs, mean 25 µs (3 samples); 303 B unique" */
-    static String endpointSummary(SessionRecord.EndpointInfo e) {
-        StringBuilder sb = new StringBuilder();
-        List<String> opts = new ArrayList<>();
+    private static StringBuilder endpointSummary(StringBuilder sb, SessionRecord.EndpointInfo e) {
+        int options = sb.length();
         if (e.mss() >= 0) {
-            opts.add("MSS " + e.mss());
+            sb.append("MSS ").append(e.mss());
         }
         if (e.windowScale() >= 0) {
-            opts.add("wscale " + e.windowScale());
+            sb.append(sb.length() > options ? ", " : "").append("wscale ").append(e.windowScale());
         }
         if (e.sackPermitted()) {
-            opts.add("SACK");
+            sb.append(sb.length() > options ? ", " : "").append("SACK");
         }
         if (e.timestamps()) {
-            opts.add("TS");
+            sb.append(sb.length() > options ? ", " : "").append("TS");
         }
-        sb.append(opts.isEmpty() ? "no SYN options seen" : String.join(", ", opts));
+        if (sb.length() == options) {
+            sb.append("no SYN options seen");
+        }
         if (e.lastWindow() >= 0) {
-            sb.append("; window ").append(Units.bytes(e.lastWindow()));
+            Units.bytes(sb.append("; window "), e.lastWindow());
         }
         if (e.rttSamples() > 0) {
-            sb.append("; RTT ").append(e.rttSamples() == 1 ? Units.duration(e.rttMinNs())
-                    : Units.duration(e.rttMinNs()) + "–" + Units.duration(e.rttMaxNs()) + ", mean "
-                    + Units.duration(e.rttMeanNs())).append(" (").append(Units.plural(e.rttSamples(), "sample", "samples"))
-                    .append(")");
+            sb.append("; RTT ");
+            if (e.rttSamples() == 1) {
+                Units.duration(sb, e.rttMinNs());
+            } else {
+                Units.duration(Units.duration(Units.duration(sb, e.rttMinNs()).append('–'), e.rttMaxNs())
+                        .append(", mean "), e.rttMeanNs());
+            }
+            Units.plural(sb.append(" ("), e.rttSamples(), "sample", "samples").append(')');
         }
-        sb.append("; ").append(Units.bytes(e.uniqueBytes())).append(" unique");
+        Units.bytes(sb.append("; "), e.uniqueBytes()).append(" unique");
         if (e.zeroWindowEpisodes() > 0) {
-            sb.append("; zero window ").append(e.zeroWindowEpisodes()).append("x, ").append(Units.duration(e.zeroWindowNs()));
+            Units.duration(sb.append("; zero window ").append(e.zeroWindowEpisodes()).append("x, "), e.zeroWindowNs());
         }
         if (e.oversizeSegments() > 0) {
-            sb.append("; ").append(Units.plural(e.oversizeSegments(), "segment", "segments")).append(" above the peer's MSS (GRO/TSO)");
+            Units.plural(sb.append("; "), e.oversizeSegments(), "segment", "segments")
+                    .append(" above the peer's MSS (GRO/TSO)");
         }
         if (e.badChecksums() > 0) {
             sb.append("; ").append(e.badChecksums()).append(" bad checksums");
         }
         if (e.malformedSegments() > 0) {
-            sb.append("; ").append(Units.plural(e.malformedSegments(), "malformed segment", "malformed segments"))
+            Units.plural(sb.append("; "), e.malformedSegments(), "malformed segment", "malformed segments")
                     .append(" (nonsense flags or options)");
         }
-        sb.append("; ends ").append(e.finalState().rfcName());
-        return sb.toString();
+        return sb.append("; ends ").append(e.finalState().rfcName());
     }
 
     /** "retransmission 2, duplicate ack 1" for the anomalies present (Wireshark's names, packet counts) */
-    static String anomalies(Map<Anomaly, Long> counts) {
-        StringBuilder sb = new StringBuilder();
+    private static StringBuilder anomalies(StringBuilder sb, Map<Anomaly, Long> counts) {
+        int start = sb.length();
         for (Anomaly a : Anomaly.values()) {
             long n = counts.getOrDefault(a, 0L);
             if (n > 0) {
-                sb.append(sb.length() == 0 ? "" : ", ").append(a.jsonName().replace('_', ' ')).append(' ').append(n);
+                sb.append(sb.length() == start ? "" : ", ").append(a.jsonName().replace('_', ' ')).append(' ').append(n);
             }
         }
-        return sb.toString();
+        return sb;
     }
 
-    private void writeData(SessionRecord r) throws IOException {
+    /** the label and the anomalies, as a line, when there are any */
+    private void anomaliesLine(String label, Map<Anomaly, Long> counts) {
+        int start = text.length();
+        int list = text.append(label).length();
+        if (anomalies(text, counts).length() == list) {
+            text.setLength(start);
+        } else {
+            text.append('\n');
+        }
+    }
+
+    private void writeData(SessionRecord r) {
         if (r.bytes() == 0) {
             if (r.handshake().status() == HandshakeStatus.COMPLETE || r.handshake().status() == HandshakeStatus.NOT_SEEN) {
                 line("  data       none");
@@ -238,12 +275,15 @@ public final class TextRenderer implements SessionSink {
             return;
         }
         SessionRecord.DataInfo d = r.data();
-        String span = d.firstC2sNs() == null && d.firstS2cNs() == null ? ""
-                : ", from " + Units.offset(Math.min(orMax(d.firstC2sNs()), orMax(d.firstS2cNs())) - r.startNs())
-                        + " to " + Units.offset(d.lastDataNs() - r.startNs());
-        line("  data       client → server " + Units.bytes(r.bytesC2s()) + " in "
-                + Units.plural(d.dataPacketsC2s(), "segment", "segments") + ", server → client "
-                + Units.bytes(r.bytesS2c()) + " in " + Units.plural(d.dataPacketsS2c(), "segment", "segments") + span);
+        text.append("  data       client → server ");
+        Units.plural(Units.bytes(text, r.bytesC2s()).append(" in "), d.dataPacketsC2s(), "segment", "segments")
+                .append(", server → client ");
+        Units.plural(Units.bytes(text, r.bytesS2c()).append(" in "), d.dataPacketsS2c(), "segment", "segments");
+        if (d.firstC2sNs() != null || d.firstS2cNs() != null) {
+            Units.offset(text.append(", from "), Math.min(orMax(d.firstC2sNs()), orMax(d.firstS2cNs())) - r.startNs());
+            Units.offset(text.append(" to "), d.lastDataNs() - r.startNs());
+        }
+        text.append('\n');
     }
 
     private static boolean samePacket(TimelineEvent x, TimelineEvent y) {
@@ -270,41 +310,61 @@ public final class TextRenderer implements SessionSink {
         return from == Role.CLIENT ? "→" : "←";
     }
 
-    /** The step in socket terms; null for steps the timeline does not show. */
-    static String describe(SessionRecord r, TimelineEvent e) {
+    /** The step in socket terms, appended to {@code sb}; false (nothing appended) for steps the timeline does not show. */
+    static boolean describe(StringBuilder sb, SessionRecord r, TimelineEvent e) {
         String self = e.from().jsonName();
         String peer = e.from().peer().jsonName();
-        return switch (e.step()) {
-            case SYN -> "SYN          connect(): " + self + " " + state(e.senderState())
-                    + (r.handshake().synRetries() > 0
-                        ? " (" + Units.plural(r.handshake().synRetries(), "retry", "retries") + ")" : "");
-            case SYN_ACK -> "SYN-ACK      acknowledges the SYN: " + self + " " + state(e.senderState())
-                    + ", " + peer + " " + state(e.receiverState()) + " (connect() returns)";
-            case SYN_ACK_UNVALIDATED -> r.handshake().synNs() == null
-                    ? "SYN-ACK      (the SYN was not captured): " + self + " " + state(e.senderState())
-                    : "SYN-ACK      does NOT acknowledge the SYN's ISN+1";
-            case HANDSHAKE_ACK -> "ACK          handshake complete: " + peer + " accept() returns, "
-                    + peer + " " + state(e.receiverState())
-                    + (r.handshake().rttNs() != null ? "; initial RTT " + Units.duration(r.handshake().rttNs()) : "");
-            case FIRST_DATA -> null;
-            case FIN -> "FIN          " + (e.senderState() == TcpState.LAST_ACK
-                        ? "close() after the peer's FIN: " + self + " " + state(e.senderState())
-                        : "close() or shutdown(SHUT_WR): " + self + " " + state(e.senderState()))
-                    + ", " + peer + " " + state(e.receiverState());
-            case FIN_ACKED -> "ACK of FIN   " + peer + " " + state(e.receiverState());
-            case RST -> r.outcome() == Outcome.REFUSED && e.from() == Role.SERVER
-                    ? "RST          nothing listens on port " + r.serverPort() + ": connect() fails (ECONNREFUSED)"
-                    : "RST          " + self + " aborts the connection: both CLOSED";
-        };
+        switch (e.step()) {
+            case SYN -> {
+                sb.append("SYN          connect(): ").append(self).append(' ').append(state(e.senderState()));
+                if (r.handshake().synRetries() > 0) {
+                    Units.plural(sb.append(" ("), r.handshake().synRetries(), "retry", "retries").append(')');
+                }
+            }
+            case SYN_ACK -> sb.append("SYN-ACK      acknowledges the SYN: ").append(self).append(' ')
+                    .append(state(e.senderState())).append(", ").append(peer).append(' ')
+                    .append(state(e.receiverState())).append(" (connect() returns)");
+            case SYN_ACK_UNVALIDATED -> {
+                if (r.handshake().synNs() == null) {
+                    sb.append("SYN-ACK      (the SYN was not captured): ").append(self).append(' ')
+                            .append(state(e.senderState()));
+                } else {
+                    sb.append("SYN-ACK      does NOT acknowledge the SYN's ISN+1");
+                }
+            }
+            case HANDSHAKE_ACK -> {
+                sb.append("ACK          handshake complete: ").append(peer).append(" accept() returns, ").append(peer)
+                        .append(' ').append(state(e.receiverState()));
+                if (r.handshake().rttNs() != null) {
+                    Units.duration(sb.append("; initial RTT "), r.handshake().rttNs());
+                }
+            }
+            case FIRST_DATA -> {
+                return false;
+            }
+            case FIN -> sb.append("FIN          ").append(e.senderState() == TcpState.LAST_ACK
+                        ? "close() after the peer's FIN: " : "close() or shutdown(SHUT_WR): ")
+                    .append(self).append(' ').append(state(e.senderState())).append(", ").append(peer).append(' ')
+                    .append(state(e.receiverState()));
+            case FIN_ACKED -> sb.append("ACK of FIN   ").append(peer).append(' ').append(state(e.receiverState()));
+            case RST -> {
+                if (r.outcome() == Outcome.REFUSED && e.from() == Role.SERVER) {
+                    sb.append("RST          nothing listens on port ").append(r.serverPort())
+                            .append(": connect() fails (ECONNREFUSED)");
+                } else {
+                    sb.append("RST          ").append(self).append(" aborts the connection: both CLOSED");
+                }
+            }
+        }
+        return true;
     }
 
     private static String state(TcpState s) {
         return s.rfcName();
     }
 
-    private void line(String s) throws IOException {
-        out.write(s);
-        out.write('\n');
+    private void line(String s) {
+        text.append(s).append('\n');
     }
 
     /**
@@ -396,6 +456,7 @@ public final class TextRenderer implements SessionSink {
                     + " (nonsense flags or options), in sessions" + ids
                     + (malformedSessions.shown() == FirstIds.SHOWN ? " …" : ""));
         }
+        writeText();
         out.flush();
     }
 }

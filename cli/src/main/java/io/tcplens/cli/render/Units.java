@@ -6,41 +6,56 @@ public final class Units {
     private Units() {
     }
 
+    // Each unit is written by an append method (the text report builds a session's text in one
+    // builder); the String methods are those, on a builder of their own.
+
     /** a duration: "412 µs", "3.207 ms", "2.500 s", "5 min 3 s" */
     public static String duration(long ns) {
+        return duration(new StringBuilder(16), ns).toString();
+    }
+
+    static StringBuilder duration(StringBuilder sb, long ns) {
         if (ns < 0) {
-            return "-" + duration(-ns);
+            return duration(sb.append('-'), -ns);
         }
         if (ns < 1_000_000L) {
-            return ns / 1_000 + " µs";
+            return sb.append(ns / 1_000).append(" µs");
         }
         if (ns < 1_000_000_000L) {
-            return fixed(ns, 6, 3, false) + " ms";
+            return fixed(sb, ns, 6, 3, false).append(" ms");
         }
         if (ns < 600_000_000_000L) {
-            return fixed(ns, 9, 3, false) + " s";
+            return fixed(sb, ns, 9, 3, false).append(" s");
         }
         long s = ns / 1_000_000_000L;
-        return s / 60 + " min " + s % 60 + " s";
+        return sb.append(s / 60).append(" min ").append(s % 60).append(" s");
     }
 
     /** an offset from the session start: "+0.000000" seconds with microseconds */
     public static String offset(long ns) {
-        return fixed(ns, 9, 6, true);
+        return offset(new StringBuilder(16), ns).toString();
+    }
+
+    static StringBuilder offset(StringBuilder sb, long ns) {
+        return fixed(sb, ns, 9, 6, true);
     }
 
     /** a byte count: "0 B", "512 B", "1.5 kB", "12.3 MB" (SI, as Wireshark's statistics) */
     public static String bytes(long n) {
+        return bytes(new StringBuilder(16), n).toString();
+    }
+
+    static StringBuilder bytes(StringBuilder sb, long n) {
         if (n < 1000) {
-            return n + " B";
+            return sb.append(n).append(" B");
         }
         if (n < 1_000_000) {
-            return fixed(n, 3, 1, false) + " kB";
+            return fixed(sb, n, 3, 1, false).append(" kB");
         }
         if (n < 1_000_000_000) {
-            return fixed(n, 6, 1, false) + " MB";
+            return fixed(sb, n, 6, 1, false).append(" MB");
         }
-        return fixed(n, 9, 2, false) + " GB";
+        return fixed(sb, n, 9, 2, false).append(" GB");
     }
 
     /** below this many units the decimal n / 10^k has at most 15 significant digits (see {@link #fixed}) */
@@ -56,8 +71,13 @@ public final class Units {
      * so rounding the integer half up gives the same digits. Larger values take the formatter.
      */
     static String fixed(long n, int k, int d, boolean sign) {
+        return fixed(new StringBuilder(24), n, k, d, sign).toString();
+    }
+
+    static StringBuilder fixed(StringBuilder sb, long n, int k, int d, boolean sign) {
         if (n <= -EXACT || n >= EXACT) {
-            return String.format(java.util.Locale.ROOT, sign ? "%+." + d + "f" : "%." + d + "f", n / Math.pow(10, k));
+            return sb.append(String.format(java.util.Locale.ROOT, sign ? "%+." + d + "f" : "%." + d + "f",
+                    n / Math.pow(10, k)));
         }
         long abs = Math.abs(n);
         long unit = POW10[k - d];
@@ -66,7 +86,6 @@ public final class Units {
             q++;   // half up
         }
         long scale = POW10[d];
-        StringBuilder sb = new StringBuilder(24);
         if (n < 0) {
             sb.append('-');
         } else if (sign) {
@@ -75,13 +94,13 @@ public final class Units {
         sb.append(q / scale);
         if (d > 0) {
             sb.append('.');
-            String frac = Long.toString(q % scale);
-            for (int i = frac.length(); i < d; i++) {
-                sb.append('0');
+            long frac = q % scale;
+            for (long p = scale / 10; p > 1 && frac < p; p /= 10) {
+                sb.append('0');   // leading zeros of the fraction
             }
             sb.append(frac);
         }
-        return sb.toString();
+        return sb;
     }
 
     /** {@code s} padded with spaces on the right to {@code width} (as "%-widths") */
@@ -97,9 +116,18 @@ public final class Units {
         return n + " " + (n == 1 ? one : many);
     }
 
+    static StringBuilder plural(StringBuilder sb, long n, String one, String many) {
+        return sb.append(n).append(' ').append(n == 1 ? one : many);
+    }
+
     /** "[2001:db8::1]:443" or "10.0.0.1:443" */
     public static String endpoint(String addr, int port) {
-        return addr.indexOf(':') >= 0 ? "[" + addr + "]:" + port : addr + ":" + port;
+        return endpoint(new StringBuilder(48), addr, port).toString();
+    }
+
+    static StringBuilder endpoint(StringBuilder sb, String addr, int port) {
+        return addr.indexOf(':') >= 0 ? sb.append('[').append(addr).append("]:").append(port)
+                : sb.append(addr).append(':').append(port);
     }
 
     /** TCP flags as tcpdump writes them in brackets, e.g. "S", "S.", "F.", "R", "P." */
