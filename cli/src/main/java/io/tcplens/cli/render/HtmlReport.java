@@ -33,11 +33,23 @@ public final class HtmlReport implements SessionSink {
     private final String suffix;
     private final JsonFactory factory = new JsonFactory();
     private final StringWriter buffer = new StringWriter();
+    private final Rows rows;
     private boolean first = true;
 
+    /** how a session's row (a JSON array) is written into the page */
+    interface Rows {
+        void write(SessionRecord r, PacketStore.Packets packets, Writer out) throws IOException;
+    }
+
     public HtmlReport(Writer out, PacketStore packets, String title, Clock clock) throws IOException {
+        this(out, packets, title, clock, null);
+    }
+
+    /** with the rows written by {@code rows} (a test's oracle) instead of {@link #row} */
+    HtmlReport(Writer out, PacketStore packets, String title, Clock clock, Rows rows) throws IOException {
         this.out = out;
         this.packets = packets;
+        this.rows = rows != null ? rows : this::row;
         String template = template();
         int at = template.indexOf(MARKER);
         out.write(template, 0, at);
@@ -97,7 +109,11 @@ public final class HtmlReport implements SessionSink {
             out.write(",\n");
         }
         first = false;
-        JsonLine j = row;
+        rows.write(r, p, out);
+    }
+
+    private void row(SessionRecord r, PacketStore.Packets p, Writer out) throws IOException {
+        JsonLine j = json;
         j.startValue();
         j.beginArray();
         j.value(r.id());
@@ -152,9 +168,9 @@ public final class HtmlReport implements SessionSink {
         j.writeHtmlSafeTo(out);
     }
 
-    private final JsonLine row = new JsonLine();
+    private final JsonLine json = new JsonLine();
 
-    private static long anomalyText(StringBuilder sb, Map<Anomaly, Long> counts, String dir) {
+    static long anomalyText(StringBuilder sb, Map<Anomaly, Long> counts, String dir) {
         long n = 0;
         for (Anomaly a : Anomaly.values()) {
             long c = counts.getOrDefault(a, 0L);
