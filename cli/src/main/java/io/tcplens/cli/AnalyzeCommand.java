@@ -195,16 +195,17 @@ final class AnalyzeCommand implements Callable<Integer> {
         BpfFilter bpf = filters.bpfFilter();
 
         PacketTable packets = session != null && format == ReportFormat.text ? new PacketTable(session) : null;
-        // Sessions end in any order; the report lists them in order of id. The line formats render each
-        // session as it ends and put the text in order (IdOrderedOutput: held text is bounded in memory,
-        // the rest spilled to a temporary file). The HTML page is built at finish from all the records,
-        // and --session ID with text prints one session's packet table: both take the records themselves,
-        // put in order by InIdOrder (the HTML report holds every record anyway; one session is small).
-        boolean byText = format != ReportFormat.html && packets == null;
+        // Sessions end in any order; the report lists them in order of id. Every format renders each
+        // session as it ends and puts the text in order (IdOrderedOutput: held text is bounded in memory,
+        // the rest spilled to a temporary file; the HTML page's rows are array elements, separated
+        // there). --session ID with text prints one session's packet table from its record, put in order
+        // by InIdOrder (one session is small).
+        boolean byText = packets == null;
         try (Output out = Output.open(output, stdout);
-             IdOrderedOutput ordered = byText ? new IdOrderedOutput(out.stream(), reorderBudget) : null) {
+             IdOrderedOutput ordered = byText ? new IdOrderedOutput(out.stream(), reorderBudget, Sinks.separator(format))
+                     : null) {
             Sinks.Report report = Sinks.create(format, ordered != null ? ordered.writer() : out.writer(), !brief,
-                    session, Sinks.title(files), sessionFilter, java.time.Clock.systemUTC());
+                    session, Sinks.title(files), sessionFilter, java.time.Clock.systemUTC(), ordered != null);
             SessionSink sink = report.sink();
             boolean[] found = {false};
             SessionListener write = r -> {

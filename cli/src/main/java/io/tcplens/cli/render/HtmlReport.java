@@ -26,6 +26,8 @@ public final class HtmlReport implements SessionSink {
 
     /** packets kept per session for its ladder */
     public static final int MAX_PACKETS = 500;
+    /** between two sessions' rows in the page's data */
+    public static final String ROW_SEPARATOR = ",\n";
     static final String MARKER = "/*TCPLENS-DATA*/";
 
     private final Writer out;
@@ -34,6 +36,7 @@ public final class HtmlReport implements SessionSink {
     private final JsonFactory factory = new JsonFactory();
     private final StringWriter buffer = new StringWriter();
     private final Rows rows;
+    private final boolean separateRows;
     private boolean first = true;
 
     /** how a session's row (a JSON array) is written into the page */
@@ -42,13 +45,28 @@ public final class HtmlReport implements SessionSink {
     }
 
     public HtmlReport(Writer out, PacketStore packets, String title, Clock clock) throws IOException {
-        this(out, packets, title, clock, null);
+        this(out, packets, title, clock, true, null);
+    }
+
+    /**
+     * @param separateRows false when each session's row is rendered on its own and put in order by an
+     *                     {@link IdOrderedOutput}, which writes {@link #ROW_SEPARATOR} between them
+     */
+    public HtmlReport(Writer out, PacketStore packets, String title, Clock clock, boolean separateRows)
+            throws IOException {
+        this(out, packets, title, clock, separateRows, null);
     }
 
     /** with the rows written by {@code rows} (a test's oracle) instead of {@link #row} */
     HtmlReport(Writer out, PacketStore packets, String title, Clock clock, Rows rows) throws IOException {
+        this(out, packets, title, clock, true, rows);
+    }
+
+    private HtmlReport(Writer out, PacketStore packets, String title, Clock clock, boolean separateRows, Rows rows)
+            throws IOException {
         this.out = out;
         this.packets = packets;
+        this.separateRows = separateRows;
         this.rows = rows != null ? rows : this::row;
         String template = template();
         int at = template.indexOf(MARKER);
@@ -105,8 +123,8 @@ public final class HtmlReport implements SessionSink {
     @Override
     public void session(SessionRecord r) throws IOException {
         PacketStore.Packets p = packets.take(r.id());
-        if (!first) {
-            out.write(",\n");
+        if (separateRows && !first) {
+            out.write(ROW_SEPARATOR);
         }
         first = false;
         rows.write(r, p, out);

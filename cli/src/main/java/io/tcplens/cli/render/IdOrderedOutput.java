@@ -53,6 +53,9 @@ public final class IdOrderedOutput implements Closeable {
 
     private final OutputStream out;
     private final long budget;
+    /** written between two texts that are not empty (the HTML page's rows are array elements); null: nothing */
+    private final byte[] separator;
+    private boolean anyText;
     private final ChunkWriter writer = new ChunkWriter();
 
     // the ring of held texts: slot (head + id - next) & (capacity - 1)
@@ -89,8 +92,14 @@ public final class IdOrderedOutput implements Closeable {
 
     /** @param budget bytes of held text kept in memory before the spill file is used */
     public IdOrderedOutput(OutputStream out, long budget) {
+        this(out, budget, null);
+    }
+
+    /** @param separator written between two session texts that are not empty, in id order (null: nothing) */
+    public IdOrderedOutput(OutputStream out, long budget, String separator) {
         this.out = out;
         this.budget = budget;
+        this.separator = separator == null ? null : separator.getBytes(StandardCharsets.UTF_8);
         Arrays.fill(length, ABSENT);
     }
 
@@ -281,11 +290,8 @@ public final class IdOrderedOutput implements Closeable {
         while (length[head] != ABSENT) {
             int len = length[head];
             if (offset[head] == IN_MEMORY) {
-                if (len > 0) {
-                    writePreamble();
-                    out.write(memory[head], 0, len);
-                    heldBytes -= len;
-                }
+                emit(memory[head], len);
+                heldBytes -= len;
                 memory[head] = null;
             } else {
                 unspill(offset[head], len);
@@ -296,9 +302,14 @@ public final class IdOrderedOutput implements Closeable {
         }
     }
 
+    /** writes a session's text that is due (after the preamble, and the separator if one came before) */
     private void emit(byte[] text, int len) throws IOException {
         if (len > 0) {
             writePreamble();
+            if (separator != null && anyText) {
+                out.write(separator);
+            }
+            anyText = true;
             out.write(text, 0, len);
         }
     }
@@ -363,8 +374,7 @@ public final class IdOrderedOutput implements Closeable {
                 throw new IOException("spill file " + spillPath + " ends before its held text");
             }
         }
-        writePreamble();
-        out.write(spillIn.array(), 0, len);
+        emit(spillIn.array(), len);
     }
 
     /** The sink's writer: inside a session, into that session's text; outside, to the output in place. */

@@ -34,6 +34,15 @@ public final class Sinks {
      */
     public static Report create(ReportFormat format, Writer out, boolean timeline, Long onlySession, String title,
                                 Predicate<SessionRecord> filter, Clock clock) throws IOException {
+        return create(format, out, timeline, onlySession, title, filter, clock, false);
+    }
+
+    /**
+     * @param ordered each session is rendered on its own into an {@link IdOrderedOutput} made with
+     *                {@link #separator(ReportFormat)}, which writes what comes between two sessions
+     */
+    public static Report create(ReportFormat format, Writer out, boolean timeline, Long onlySession, String title,
+                                Predicate<SessionRecord> filter, Clock clock, boolean ordered) throws IOException {
         PacketStore store = switch (format) {
             case zeek -> new PacketStore(0, onlySession);
             case html -> new PacketStore(HtmlReport.MAX_PACKETS, onlySession);
@@ -44,12 +53,17 @@ public final class Sinks {
             case jsonl -> new JsonLinesRenderer(out);
             case csv -> new CsvRenderer(out);
             case zeek -> new ZeekConnLogRenderer(out, store, clock);
-            case html -> new HtmlReport(out, store, title, clock);
+            case html -> new HtmlReport(out, store, title, clock, !ordered);
         };
         if (filter != null) {
             sink = new FilteredSink(sink, filter, store);
         }
         return new Report(sink, store);
+    }
+
+    /** what an {@link IdOrderedOutput} writes between two sessions' texts in this format (null: nothing) */
+    public static String separator(ReportFormat format) {
+        return format == ReportFormat.html ? HtmlReport.ROW_SEPARATOR : null;
     }
 
     /** Renders only the sessions a filter accepts; frees the packet data of the others. */

@@ -185,6 +185,27 @@ class IdOrderedOutputTest {
         }
     }
 
+    /** the HTML page's rows: a separator between two texts that are not empty, in id order, held, spilled or not */
+    @ParameterizedTest(name = "budget {0}")
+    @ValueSource(longs = {0, 4, 1L << 30})
+    void aSeparatorGoesBetweenTextsThatAreNotEmpty(long budget) throws IOException {
+        Utf8 out = new Utf8();
+        try (IdOrderedOutput ordered = new IdOrderedOutput(out, budget, ",\n")) {
+            ordered.writer().write("[");                   // the page before its rows
+            ordered.offer(3, "c");
+            ordered.offer(1, "");                          // filtered out: no row, no separator
+            ordered.offer(2, "b→");
+            assertEquals("", out.toString());
+            ordered.offer(0, "");
+            assertEquals("[b→,\nc", out.toString());
+            ordered.offer(5, "e");
+            ordered.offer(4, "d");
+            ordered.finish();
+            ordered.writer().write("]");                   // after the rows
+        }
+        assertEquals("[b→,\nc,\nd,\ne]", out.toString());
+    }
+
     @Test
     void aHeaderWithoutSessionsIsWrittenAtFinish() throws IOException {
         Utf8 out = new Utf8();
