@@ -15,8 +15,16 @@ import java.util.Arrays;
  */
 public final class PacketStore implements PacketListener {
 
-    /** one session's packets; index i of every array is packet i */
+    /**
+     * One session's packets, interleaved in one array, {@link #STRIDE} longs a packet (so storing
+     * one touches one or two cache lines, not one per field): time, relative sequence number,
+     * relative acknowledgment number (-1 without ACK), payload length, and
+     * flags (9 bits) | fromA << 9 | phase << 10 | sender state << 12 | receiver state << 17 |
+     * window << 22 (16 bits) | anomalies << 38 (bits of {@code Anomaly}).
+     */
     public static final class Packets {
+        static final int STRIDE = 5;
+
         /** IP-layer bytes sent by the first packet's sender (a) and by the other endpoint (b) */
         long ipBytesA;
         long ipBytesB;
@@ -25,13 +33,7 @@ public final class PacketStore implements PacketListener {
         /** packets seen, stored or not */
         long seen;
         int count;
-        long[] tsNs;
-        long[] relSeq;
-        long[] relAck;      // -1 without ACK
-        int[] bits;         // flags (9 bits) | fromA << 9 | phase << 10 | sender state << 12 | receiver state << 17
-        int[] length;
-        int[] window;
-        int[] anomalies;
+        long[] packets;
 
         public long ipBytesClient() {
             return aIsClient ? ipBytesA : ipBytesB;
@@ -50,68 +52,66 @@ public final class PacketStore implements PacketListener {
         }
 
         public long tsNs(int i) {
-            return tsNs[i];
-        }
-
-        public boolean fromClient(int i) {
-            return ((bits[i] >>> 9 & 1) == 1) == aIsClient;
-        }
-
-        public int flags(int i) {
-            return bits[i] & 0x1FF;
-        }
-
-        public int phase(int i) {
-            return bits[i] >>> 10 & 3;
-        }
-
-        public int senderState(int i) {
-            return bits[i] >>> 12 & 31;
-        }
-
-        public int receiverState(int i) {
-            return bits[i] >>> 17 & 31;
+            return packets[i * STRIDE];
         }
 
         public long relSeq(int i) {
-            return relSeq[i];
+            return packets[i * STRIDE + 1];
         }
 
         public long relAck(int i) {
-            return relAck[i];
+            return packets[i * STRIDE + 2];
         }
 
         public int length(int i) {
-            return length[i];
+            return (int) packets[i * STRIDE + 3];
+        }
+
+        private long bits(int i) {
+            return packets[i * STRIDE + 4];
+        }
+
+        public boolean fromClient(int i) {
+            return ((bits(i) >>> 9 & 1) == 1) == aIsClient;
+        }
+
+        public int flags(int i) {
+            return (int) (bits(i) & 0x1FF);
+        }
+
+        public int phase(int i) {
+            return (int) (bits(i) >>> 10 & 3);
+        }
+
+        public int senderState(int i) {
+            return (int) (bits(i) >>> 12 & 31);
+        }
+
+        public int receiverState(int i) {
+            return (int) (bits(i) >>> 17 & 31);
         }
 
         public int window(int i) {
-            return window[i];
+            return (int) (bits(i) >>> 22 & 0xFFFF);
         }
 
         public int anomalies(int i) {
-            return anomalies[i];
+            return (int) (bits(i) >>> 38);
         }
 
-        private void add(long ts, boolean fromA, int flags, long seq, long ack, int len, int win, int phase,
+        void add(long ts, boolean fromA, int flags, long seq, long ack, int len, int win, int phase,
                          int senderState, int receiverState, int anomaly) {
-            if (tsNs == null || count == tsNs.length) {
-                int n = tsNs == null ? 32 : tsNs.length * 2;
-                tsNs = tsNs == null ? new long[n] : Arrays.copyOf(tsNs, n);
-                relSeq = relSeq == null ? new long[n] : Arrays.copyOf(relSeq, n);
-                relAck = relAck == null ? new long[n] : Arrays.copyOf(relAck, n);
-                bits = bits == null ? new int[n] : Arrays.copyOf(bits, n);
-                length = length == null ? new int[n] : Arrays.copyOf(length, n);
-                window = window == null ? new int[n] : Arrays.copyOf(window, n);
-                anomalies = anomalies == null ? new int[n] : Arrays.copyOf(anomalies, n);
+            int at = count * STRIDE;
+            if (packets == null || at == packets.length) {
+                packets = packets == null ? new long[16 * STRIDE] : Arrays.copyOf(packets, packets.length * 2);
             }
-            tsNs[count] = ts;
-            relSeq[count] = seq;
-            relAck[count] = ack;
-            bits[count] = (flags & 0x1FF) | (fromA ? 1 << 9 : 0) | phase << 10 | senderState << 12 | receiverState << 17;
-            length[count] = len;
-            window[count] = win;
-            anomalies[count] = anomaly;
+            long[] p = packets;
+            p[at] = ts;
+            p[at + 1] = seq;
+            p[at + 2] = ack;
+            p[at + 3] = len;
+            p[at + 4] = (flags & 0x1FF) | (fromA ? 1 << 9 : 0) | phase << 10 | senderState << 12 | receiverState << 17
+                    | (long) (win & 0xFFFF) << 22 | (anomaly & 0x3FFFFFFL) << 38;
             count++;
         }
     }
