@@ -2,24 +2,10 @@ package io.tcplens.bench;
 
 import io.tcplens.analyzer.Analyzer;
 import io.tcplens.analyzer.decode.DecodeResult;
-import io.tcplens.analyzer.decode.PacketDecoder;
-import io.tcplens.analyzer.decode.TcpSegment;
 import io.tcplens.analyzer.session.SessionTracker;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * Session lookup and update: {@link SessionTracker#onSegment} (table lookup, insert, the per-session
@@ -28,22 +14,7 @@ import java.util.concurrent.TimeUnit;
  * segment is a reused view, so frames are decoded again each pass): subtract {@code DecoderBench}
  * for the tracker alone. {@code analyzer} is the whole {@link Analyzer#onFrame} path. ns per frame.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class SessionTableBench {
-
-    FrameSet frames;
-    final PacketDecoder decoder = new PacketDecoder();
-    final TcpSegment segment = new TcpSegment();
-
-    @Setup(Level.Trial)
-    public void load() throws Exception {
-        frames = FrameSet.load(FrameSet.FRAMES);
-    }
+public class SessionTableBench extends FrameBench {
 
     @Benchmark
     @OperationsPerInvocation(FrameSet.FRAMES)

@@ -110,7 +110,7 @@ public final class CsvRenderer implements SessionSink {
         @Override
         public void string(String name, String value) {
             separator();
-            appendQuoted(row, value);
+            row.append(quote(value));
         }
 
         @Override
@@ -190,21 +190,6 @@ public final class CsvRenderer implements SessionSink {
             out.write(quote(values.get(i)));
         }
         out.write("\r\n");
-    }
-
-    /** {@link #quote}, appended to {@code sb} */
-    private static void appendQuoted(StringBuilder sb, String v) {
-        if (v == null) {
-            return;
-        }
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            if (c == ',' || c == '"' || c == '\r' || c == '\n') {
-                sb.append(quote(v));
-                return;
-            }
-        }
-        sb.append(v);
     }
 
     /** RFC 4180 §2: fields containing a comma, double quote, CR or LF are quoted, quotes doubled */
