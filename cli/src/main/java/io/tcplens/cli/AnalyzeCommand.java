@@ -66,32 +66,16 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--brief", description = "text: one line per session, no timeline")
     boolean brief;
 
-    @Option(names = "--reader", paramLabel = "READER", defaultValue = "builtin",
-            description = "builtin (pure Java) or libpcap (through pcap4j; needs libpcap installed). Default: ${DEFAULT-VALUE}")
-    String reader;
-
     @Option(names = "--threads", paramLabel = "N",
             description = "1: read, decode and analyse on one thread; 2: decode on one, follow the sessions on "
                     + "another (the same report, byte for byte: docs/PERFORMANCE.md). Default: 2 on a machine "
                     + "with 2 or more cores, else 1")
     Integer threads;
 
-    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
-            description = "a session quiet for longer ends; a later packet starts a new one. Default: ${DEFAULT-VALUE}")
-    double idleTimeout;
+    /** --reader, --idle-timeout, --close-linger, --max-sessions: shared with show and extract, so ids agree */
+    @Mixin
+    SessionOptions sessionOptions;
 
-    @Option(names = "--close-linger", paramLabel = "SECONDS", defaultValue = "60",
-            description = "how long a closed or reset session still collects late packets. Default: ${DEFAULT-VALUE}")
-    double closeLinger;
-
-    @Option(names = "--max-sessions", paramLabel = "N",
-            description = "at most N sessions in the table at once; before a new one would exceed it, the longest-idle "
-                    + "ends (end_reason evicted). Default: as many as the Java heap holds comfortably "
-                    + "(max heap / " + BYTES_PER_SESSION + " bytes)")
-    Integer maxSessions;
-
-    /** what one session in the table costs, generously (measured ~1.5 kB for a SYN-only session) */
-    static final long BYTES_PER_SESSION = 4096;
     /**
      * leading bytes of each frame the reader copies out for the analyzer: Ethernet, two VLAN tags,
      * IPv6 and a TCP header with the largest options fit; a frame needing more is read whole
@@ -167,18 +151,12 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
 
     private Integer analyze() {
-        CaptureFiles.Reader readerKind = Inputs.reader(reader, spec.commandLine());
+        CaptureFiles.Reader readerKind = sessionOptions.readerKind(spec.commandLine());
         int threads = this.threads != null ? this.threads : Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
         if (threads < 1 || threads > 2) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be 1 or 2");
         }
-        if (maxSessions != null && maxSessions < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max-sessions must be at least 1");
-        }
-        if (!(Inputs.seconds(idleTimeout) > 0) || !(closeLinger >= 0)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--idle-timeout must be at least 1 ns (1e-9) and --close-linger >= 0 seconds");
-        }
+        sessionOptions.validate(spec.commandLine());
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         List<String> warnings = new ArrayList<>();
@@ -236,13 +214,9 @@ final class AnalyzeCommand implements Callable<Integer> {
                     throw STOP;
                 }
             };
-            Analyzer analyzer = new Analyzer(Inputs.seconds(idleTimeout), Inputs.seconds(closeLinger),
-                    ordered != null ? write : new InIdOrder(write));
+            Analyzer analyzer = sessionOptions.analyzer(ordered != null ? write : new InIdOrder(write));
             running = analyzer;
             analyzer.setVerifyChecksums(verifyChecksums);
-            int cap = maxSessions != null ? maxSessions
-                    : (int) Math.max(10_000, Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() / BYTES_PER_SESSION));
-            analyzer.sessions().setMaxSessions(cap);
             if (packets != null) {
                 analyzer.setPacketListener(packets);
             } else if (report.packets() != null) {
@@ -340,17 +314,9 @@ final class AnalyzeCommand implements Callable<Integer> {
                 stderr.println("tcplens: note: " + st.unsupported(lt) + " frames of link type " + lt
                         + " were skipped: tcplens does not decode that link type");
             }
-            long evicted = analyzer.sessions().evictions();
-            long cutShort = analyzer.sessions().lingerCutShort();
-            if (evicted + cutShort > 0) {
-                String what = evicted == 0 ? ""
-                        : Units.plural(evicted, "session was", "sessions were") + " evicted (end_reason evicted)";
-                if (cutShort > 0) {
-                    what += (what.isEmpty() ? "" : " and ") + Units.plural(cutShort, "closed session", "closed sessions")
-                            + " left the table before the close linger was over,";
-                }
-                stderr.println("tcplens: note: " + what + " to keep at most " + Units.plural(cap, "session", "sessions")
-                        + " open at once" + (maxSessions == null ? " (the default for this heap; see --max-sessions)" : ""));
+            String capNote = sessionOptions.cap.note(analyzer.sessions());
+            if (capNote != null) {
+                stderr.println("tcplens: note: " + capNote);
             }
             if (st.malformed() + st.truncated() > 0) {
                 stderr.println("tcplens: note: " + Units.plural(st.malformed(), "frame was", "frames were")

@@ -13,6 +13,7 @@ import io.tcplens.cli.render.SessionSink;
 import io.tcplens.cli.render.Sinks;
 import io.tcplens.cli.render.Units;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -109,9 +110,9 @@ final class CaptureCommand implements Callable<Integer> {
             description = "how long a closed or reset session still collects late packets before it is printed. Default: ${DEFAULT-VALUE}")
     double closeLinger;
 
-    @Option(names = "--max-sessions", paramLabel = "N", defaultValue = "1000000",
-            description = "at most N sessions in the table; beyond, the longest-idle ends as 'evicted'. Default: ${DEFAULT-VALUE}")
-    int maxSessions;
+    /** --max-sessions: the same option and default as analyze's, so a -w file re-analysed gives the same ids */
+    @Mixin
+    SessionCap cap;
 
     /** set while a capture runs (tests stop it through {@link #stopRunning}) */
     private static volatile LiveCapture running;
@@ -204,6 +205,7 @@ final class CaptureCommand implements Callable<Integer> {
                     throw new UncheckedIOException(e);
                 }
             });
+            int maxSessions = cap.value();
             analyzer.sessions().setMaxSessions(maxSessions);
             if (sinks.packets() != null) {
                 analyzer.setPacketListener(sinks.packets());
@@ -356,9 +358,7 @@ final class CaptureCommand implements Callable<Integer> {
         if (!precision.equals("nano") && !precision.equals("micro")) {
             throw new ParameterException(spec.commandLine(), "--time-stamp-precision must be nano or micro");
         }
-        if (maxSessions < 1) {
-            throw new ParameterException(spec.commandLine(), "--max-sessions must be at least 1");
-        }
+        cap.validate(spec.commandLine());
         if (filter != null && filterWords != null && !filterWords.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "give the filter once: with -f or after the options");
         }

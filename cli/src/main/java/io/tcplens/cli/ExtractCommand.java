@@ -46,6 +46,7 @@ final class ExtractCommand implements Callable<Integer> {
             description = "the pcap file to write (written whole, or not at all)")
     Path output;
 
+    /** the same session options as analyze, so the ids are analyze's */
     @Mixin
     SessionOptions sessionOptions;
 
@@ -54,7 +55,8 @@ final class ExtractCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var readerKind = Inputs.reader(sessionOptions.reader, spec.commandLine());
+        var readerKind = sessionOptions.readerKind(spec.commandLine());
+        sessionOptions.validate(spec.commandLine());
         var bpf = filters.bpfFilter();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -64,7 +66,7 @@ final class ExtractCommand implements Callable<Integer> {
         long[][] indices = {new long[64]};
         int[] count = {0};
         SessionRecord[] found = {null};
-        Analyzer analyzer = new Analyzer(Inputs.seconds(sessionOptions.idleTimeout), Inputs.seconds(sessionOptions.closeLinger), r -> {
+        Analyzer analyzer = sessionOptions.analyzer(r -> {
             if (r.id() == session) {
                 found[0] = r;
             }
@@ -145,6 +147,10 @@ final class ExtractCommand implements Callable<Integer> {
         }
         err.println("tcplens: wrote " + Units.plural(wanted.length, "frame", "frames") + " of session " + session
                 + " to " + output);
+        String capNote = sessionOptions.cap.note(analyzer.sessions());
+        if (capNote != null) {
+            err.println("tcplens: note: " + capNote);
+        }
         for (String w : warnings) {
             err.println("tcplens: warning: " + w);
         }

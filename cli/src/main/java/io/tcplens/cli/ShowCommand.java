@@ -52,6 +52,7 @@ final class ShowCommand implements Callable<Integer> {
             description = "auto (on a terminal), always or never. Default: ${DEFAULT-VALUE}")
     Color color;
 
+    /** the same session options as analyze, so the ids are analyze's */
     @Mixin
     SessionOptions sessionOptions;
 
@@ -60,13 +61,14 @@ final class ShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        var readerKind = Inputs.reader(sessionOptions.reader, spec.commandLine());
+        var readerKind = sessionOptions.readerKind(spec.commandLine());
+        sessionOptions.validate(spec.commandLine());
         var bpf = filters.bpfFilter();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         PacketStore store = new PacketStore(MAX_PACKETS, session);
         SessionRecord[] found = {null};
-        Analyzer analyzer = new Analyzer(Inputs.seconds(sessionOptions.idleTimeout), Inputs.seconds(sessionOptions.closeLinger), r -> {
+        Analyzer analyzer = sessionOptions.analyzer(r -> {
             if (r.id() == session) {
                 found[0] = r;
             }
@@ -87,6 +89,10 @@ final class ShowCommand implements Callable<Integer> {
             PacketLadder.text(r, store.take(session), out, useColor());
         }
         out.flush();
+        String capNote = sessionOptions.cap.note(analyzer.sessions());
+        if (capNote != null) {
+            err.println("tcplens: note: " + capNote);
+        }
         for (String w : warnings) {
             err.println("tcplens: warning: " + w);
         }

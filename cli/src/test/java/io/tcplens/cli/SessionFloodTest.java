@@ -73,7 +73,9 @@ class SessionFloodTest {
         // the default cap for a 256 MiB heap is max heap / 4096 bytes; every session beyond it is evicted
         assertEquals(1, stderr.size(), String.join("\n", stderr));
         assertTrue(stderr.get(0).matches("tcplens: note: \\d+ sessions were evicted \\(end_reason evicted\\) to keep at "
-                + "most \\d+ sessions open at once \\(the default for this heap; see --max-sessions\\)"), stderr.get(0));
+                + "most \\d+ sessions open at once \\(the default for this heap; session ids depend on it: give "
+                + "--max-sessions \\d+ to show, extract or analyze to number the sessions the same way with any heap\\)"),
+                stderr.get(0));
         long evicted = Long.parseLong(stderr.get(0).split(" ")[2]);
         long cap = Long.parseLong(stderr.get(0).replaceAll(".*at most (\\d+) sessions.*", "$1"));
         assertEquals(SYNS - cap, evicted);   // all SYNs arrive within 1 s: none idles out, each one over the cap evicts one
