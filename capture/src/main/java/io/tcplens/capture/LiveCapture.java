@@ -417,11 +417,29 @@ public final class LiveCapture implements AutoCloseable {
     }
 
     private CaptureException readFailure(String msg, Exception cause) {
-        return msg.toLowerCase(java.util.Locale.ROOT).contains("down")
-                ? new CaptureException(CaptureException.Reason.INTERFACE_DOWN, "capture on " + options.device()
-                        + " stopped: " + msg + " (sudo ip link set " + options.device() + " up)", cause)
-                : new CaptureException(CaptureException.Reason.LIBPCAP_ERROR, "capture on "
-                        + options.device() + " stopped: " + msg, cause);
+        return readFailure(options.device(), msg, cause);
+    }
+
+    /**
+     * Classifies a {@code pcap_next_ex} error (PCAP_ERROR with libpcap's message). libpcap has no error
+     * code for "the device went away" while reading, only its words: Linux {@code pcap_wait_for_frames_mmap}
+     * (pcap-linux.c, libpcap 1.10) says "The interface disappeared" after an ENETDOWN when the device no
+     * longer exists or SIOCGIFFLAGS fails with ENXIO/ENODEV; older pcap-linux.c ({@code recvfrom} ENETDOWN)
+     * and pcap-bpf.c ({@code read} ENXIO) say "The interface went down". Both are INTERFACE_DOWN.
+     */
+    static CaptureException readFailure(String device, String msg, Exception cause) {
+        String lower = msg.toLowerCase(java.util.Locale.ROOT);
+        if (lower.contains("disappeared")) {
+            return new CaptureException(CaptureException.Reason.INTERFACE_DOWN, "capture on " + device
+                    + " stopped: the interface disappeared (deleted or unplugged; libpcap: " + msg
+                    + "); the sessions captured until then are reported", cause);
+        }
+        if (lower.contains("down")) {
+            return new CaptureException(CaptureException.Reason.INTERFACE_DOWN, "capture on " + device
+                    + " stopped: " + msg + " (sudo ip link set " + device + " up)", cause);
+        }
+        return new CaptureException(CaptureException.Reason.LIBPCAP_ERROR, "capture on " + device + " stopped: " + msg,
+                cause);
     }
 
     private void pcap4jCaptureLoop() {

@@ -429,6 +429,31 @@ class LiveCaptureTest {
         }
     }
 
+    /** libpcap's "The interface disappeared" (pcap-linux.c) is the interface going away: exit 10, one error line */
+    @Test
+    void interfaceDeletedDuringTheCaptureIsExit10() throws Exception {
+        long id = ProcessHandle.current().pid() % 100000;
+        String dev = "tl-x" + id;
+        String peer = "tl-y" + id;
+        assumeTrue(sh("ip", "link", "add", dev, "type", "veth", "peer", "name", peer) == 0,
+                "cannot create a veth pair (ip link add ... type veth)");
+        try {
+            assertEquals(0, sh("ip", "link", "set", dev, "up"));
+            assertEquals(0, sh("ip", "link", "set", peer, "up"));
+            CompletableFuture<Run> cap = startCapture("capture", "-i", dev, "--brief");
+            Thread.sleep(300); // the capture thread is inside pcap_next_ex
+            assertEquals(0, sh("ip", "link", "del", dev)); // deletes the pair
+            Run r = cap.get(10, TimeUnit.SECONDS);
+            assertEquals(10, r.code(), r.err());
+            assertEquals(List.of("tcplens: capture on " + dev + " stopped: the interface disappeared (deleted or unplugged;"
+                    + " libpcap: The interface disappeared); the sessions captured until then are reported"),
+                    r.err().lines().filter(l -> !l.startsWith("tcplens: capturing on " + dev + " (")).toList(), r.err());
+            assertTrue(r.out().contains("packets captured"), "the statistics are still printed: " + r.out());
+        } finally {
+            sh("ip", "link", "del", dev); // normally gone already (then this fails harmlessly)
+        }
+    }
+
     @Test
     void sigtermPrintsOpenSessionsAndLeavesAValidFile() throws Exception {
         Path pcap = tmp.resolve("sig.pcap");
