@@ -102,14 +102,49 @@ public final class BpfFilter {
         } catch (NotOpenException e) {
             throw new IllegalStateException(e);
         } catch (PcapNativeException e) {
+            String msg = String.valueOf(e.getMessage()).trim();
+            if (cannotFilterLinkType(msg)) {
+                throw new CaptureException(CaptureException.Reason.INVALID_FILTER, "-f '" + expression
+                        + "' cannot be applied to frames of " + linkTypeName(linkType)
+                        + ": libpcap has no BPF filtering for that link type (libpcap: " + msg + "); read without -f"
+                        + " and choose sessions with --host and --port instead", e);
+            }
             throw new CaptureException(CaptureException.Reason.INVALID_FILTER,
-                    "invalid BPF filter '" + expression + "': " + e.getMessage()
+                    "invalid BPF filter '" + expression + "': " + msg
                             + (linkType != 1 ? " (link type " + linkType + ")" : ""), e);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
             throw new CaptureException(CaptureException.Reason.LIBPCAP_MISSING, LibpcapFileReader.MISSING, e);
         }
         programs.put(linkType, p);
         return p;
+    }
+
+    /**
+     * true when libpcap's {@code pcap_compile} message says it generates no code for the link type at
+     * all, whatever the expression: gencode.c's {@code init_linktype} says "&lt;name&gt; link-layer type
+     * filtering not implemented" for link types it knows but cannot filter (USB, NFLOG, DLT_USER0..15,
+     * ...) and "unknown data link type N" for numbers it does not know.
+     */
+    public static boolean cannotFilterLinkType(String libpcapMessage) {
+        String m = libpcapMessage.toLowerCase(java.util.Locale.ROOT);
+        return m.contains("link-layer type filtering not implemented") || m.contains("unknown data link type");
+    }
+
+    /**
+     * "link type 239 (NFLOG)": the LINKTYPE_ number and libpcap's name for it ({@code pcap_datalink_val_to_name});
+     * libpcap names none of 147..162, which tcpdump.org's link-type registry reserves as LINKTYPE_USER0..15
+     */
+    public static String linkTypeName(int linkType) {
+        String name = null;
+        try {
+            name = Pcaps.dataLinkValToName(dltOf(linkType));
+        } catch (PcapNativeException | RuntimeException | LinkageError e) {
+            // no name
+        }
+        if ((name == null || name.isBlank()) && linkType >= 147 && linkType <= 162) {
+            name = "USER" + (linkType - 147);
+        }
+        return "link type " + linkType + (name == null || name.isBlank() ? "" : " (" + name + ")");
     }
 
     /** LINKTYPE_ value → the DLT_ value libpcap compiles for (the inverse of the reader's mapping) */

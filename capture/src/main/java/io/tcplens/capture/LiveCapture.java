@@ -178,8 +178,12 @@ public final class LiveCapture implements AutoCloseable {
                 try {
                     h.setFilter(f, BpfProgram.BpfCompileMode.OPTIMIZE);
                 } catch (PcapNativeException e) {
-                    throw new CaptureException(CaptureException.Reason.INVALID_FILTER, "invalid filter '" + f
-                            + "': " + libpcapMessage(e) + " (see man pcap-filter)", e);
+                    String msg = libpcapMessage(e);
+                    throw new CaptureException(CaptureException.Reason.INVALID_FILTER, BpfFilter.cannotFilterLinkType(msg)
+                            ? "-f '" + f + "' cannot be applied on " + o.device() + ": its frames are of "
+                                    + BpfFilter.linkTypeName(LibpcapFileReader.linkTypeOf(dlt))
+                                    + ", which libpcap has no BPF filtering for (libpcap: " + msg + "); capture without -f"
+                            : "invalid filter '" + f + "': " + msg + " (see man pcap-filter)", e);
                 }
             }
             long pcapT = 0;

@@ -403,6 +403,17 @@ class LiveCaptureTest {
         assertTrue(r.err().startsWith("tcplens: invalid filter 'tcp port 99999': illegal port number 99999 > 65535"), r.err());
     }
 
+    /** libpcap compiles no BPF for NFLOG at all: the message names the link type, not a wrong expression */
+    @Test
+    void aFilterOnALinkTypeLibpcapCannotFilterNamesIt() throws Exception {
+        assumeTrue(LiveCapture.devices().stream().anyMatch(d -> d.name().equals("nflog")), "no nflog capture device");
+        Run r = run("capture", "-i", "nflog", "-f", "tcp");
+        assertEquals(9, r.code(), r.err());
+        assertEquals("tcplens: -f 'tcp' cannot be applied on nflog: its frames are of link type 239 (NFLOG), which libpcap"
+                + " has no BPF filtering for (libpcap: NFLOG link-layer type filtering not implemented); capture without -f\n",
+                r.err());
+    }
+
     @Test
     void unknownInterfaceIsExit8ListingTheValidOnes() {
         Run r = run("capture", "-i", "nosuch0");
