@@ -42,8 +42,12 @@ public final class Main implements Runnable {
         System.exit(run(args, new Output.Stdout(System.out), new PrintWriter(System.err, true)));
     }
 
-    /** Runs a command line; returns the exit code. Used by tests too. */
-    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    /**
+     * Runs a command line; returns the exit code. Used by tests too. Everything written to {@code err}
+     * passes {@link StderrWriter}: control characters in a message line are printed escaped.
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter rawErr) {
+        PrintWriter err = new StderrWriter(rawErr);
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
@@ -55,7 +59,7 @@ public final class Main implements Runnable {
             err.println("tcplens: internal error: " + ex + " (please report it with the command line and capture)");
             StackTraceElement[] st = ex.getStackTrace();
             if (st.length > 0 && Boolean.getBoolean("tcplens.debug")) {
-                ex.printStackTrace(err);
+                ex.printStackTrace(rawErr);
             }
             return ExitCode.INTERNAL_ERROR;
         });

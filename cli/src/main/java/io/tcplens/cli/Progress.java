@@ -31,7 +31,7 @@ final class Progress {
     private boolean drawn;
 
     Progress(PrintWriter err, long totalBytes, LongSupplier sessions) {
-        this.err = err;
+        this.err = StderrWriter.raw(err);   // draws with CR and ESC [K on purpose, past the escaping gate
         this.totalBytes = totalBytes;
         this.sessions = sessions;
         this.lastDraw = startNs;
