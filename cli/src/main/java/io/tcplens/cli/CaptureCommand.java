@@ -2,6 +2,7 @@ package io.tcplens.cli;
 
 import io.tcplens.analyzer.Analyzer;
 import io.tcplens.analyzer.DecodeStats;
+import io.tcplens.analyzer.session.Saturating;
 import io.tcplens.analyzer.session.SessionRecord;
 import io.tcplens.capture.CaptureException;
 import io.tcplens.capture.FrameHandler;
@@ -333,8 +334,8 @@ final class CaptureCommand implements Callable<Integer> {
         for (SessionRecord r : open) {
             to.println(String.format(Locale.ROOT, "   #%d  %s → %s  IPv%d  open %s, idle %s  %s  %s  handshake %s%s",
                     r.id(), Units.endpoint(r.clientAddr(), r.clientPort()), Units.endpoint(r.serverAddr(), r.serverPort()),
-                    r.ipVersion(), Units.duration(Math.max(0, now - r.startNs())),
-                    Units.duration(Math.max(0, now - r.endNs())), Units.plural(r.packets(), "pkt", "pkts"),
+                    r.ipVersion(), Units.duration(Math.max(0, Saturating.between(r.startNs(), now))),
+                    Units.duration(Math.max(0, Saturating.between(r.endNs(), now))), Units.plural(r.packets(), "pkt", "pkts"),
                     Units.bytes(r.bytes()), r.handshake().status().jsonName().replace('_', ' '),
                     r.close().initiator() != null ? ", " + r.close().initiator().jsonName() + " closed first" : ""));
         }

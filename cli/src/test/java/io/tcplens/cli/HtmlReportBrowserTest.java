@@ -27,20 +27,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * every error the page raised (window errors, failed resources, console.error). The DOM is read back
  * with {@code --dump-dom}. Skips, saying why, when chromium is not installed.
  */
-class HtmlReportBrowserTest {
+public class HtmlReportBrowserTest {
 
-    static final Path CHROMIUM = Path.of(System.getProperty("tcplens.chromium", "/usr/bin/chromium"));
+    public static final Path CHROMIUM = Path.of(System.getProperty("tcplens.chromium", "/usr/bin/chromium"));
 
     @TempDir
     Path tmp;
 
     static Map<String, String> selftest(Path html, Path profile) throws IOException, InterruptedException {
+        return bodyAttributes(dumpDom(html, profile));
+    }
+
+    /** the page's DOM after its script ran with {@code ?selftest}, as chromium's --dump-dom writes it */
+    public static String dumpDom(Path html, Path profile) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--user-data-dir=" + profile, "--dump-dom", html.toUri() + "?selftest")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "chromium did not finish");
+        return dom;
+    }
+
+    /** the data-* attributes of {@code <body>}, where the page's self-test writes what it found */
+    public static Map<String, String> bodyAttributes(String dom) {
         Matcher body = Pattern.compile("<body([^>]*)>").matcher(dom);
         assertTrue(body.find(), "no <body> in the dumped DOM:\n" + dom.substring(0, Math.min(2000, dom.length())));
         Map<String, String> attrs = new HashMap<>();

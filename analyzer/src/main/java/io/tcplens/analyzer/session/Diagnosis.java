@@ -40,9 +40,10 @@ public record Diagnosis(String code, String text) {
             Long peerFin = c.resetBy() == Role.CLIENT ? c.serverFinNs() : c.clientFinNs();
             String when = hs.status() == HandshakeStatus.PARTIAL ? "during the handshake"
                     : peerFin != null && peerFin <= c.resetNs()
-                        ? seconds(c.resetNs() - peerFin) + " after the " + c.resetBy().peer().jsonName() + "'s FIN"
-                    : r.bytes() == 0 ? seconds(c.resetNs() - r.startNs()) + " after it began, before any data"
-                    : seconds(c.resetNs() - r.startNs()) + " into the transfer";
+                        ? seconds(Saturating.between(peerFin, c.resetNs())) + " after the "
+                            + c.resetBy().peer().jsonName() + "'s FIN"
+                    : r.bytes() == 0 ? seconds(r.sinceStart(c.resetNs())) + " after it began, before any data"
+                    : seconds(r.sinceStart(c.resetNs())) + " into the transfer";
             return new Diagnosis("reset_by_" + who, who + " reset the connection " + when);
         }
         SessionRecord.EndpointInfo stalled = longerZeroWindow(r);

@@ -57,14 +57,16 @@ public final class Endpoint {
     long timedSentNs;
     long rttSamples;
     long rttMinNs = Long.MAX_VALUE;
-    long rttMaxNs;
+    long rttMaxNs = Long.MIN_VALUE;   // an RTT is negative when the timestamps went backwards
     long rttSumNs;
 
     // receive window this endpoint advertises (RFC 7323 §2: scaled except in SYNs)
     int lastWindow = -1;
     boolean lastWindowInSyn;
     long zeroWindowEpisodes;
-    long zeroWindowSinceNs = -1;
+    /** its window has been 0 since {@code zeroWindowSinceNs}: a flag of its own, as every long is a possible timestamp */
+    boolean inZeroWindow;
+    long zeroWindowSinceNs;
     long zeroWindowTotalNs;
 
     /** segments longer than the MSS the peer announced (GRO/TSO on the capturing host) */

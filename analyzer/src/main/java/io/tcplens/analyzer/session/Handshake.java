@@ -50,7 +50,7 @@ final class Handshake {
             mostRecentSynNs = ts;
         } else if (!syn && ack && sawPureSyn && !initialRttSet && ts != mostRecentSynNs) {
             initialRttSet = true;           // a zero delta stays unset, as in Wireshark
-            initialRttNs = ts - mostRecentSynNs;
+            initialRttNs = Saturating.between(mostRecentSynNs, ts);
         }
         if (syn && !ack) {
             if (synSender == null) {

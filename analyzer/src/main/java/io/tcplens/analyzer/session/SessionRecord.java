@@ -108,15 +108,21 @@ public record SessionRecord(
         return Diagnosis.of(this);
     }
 
+    /** end − start: negative when the timestamps went backwards, clamped to the long range ({@link Saturating}) */
     public long durationNs() {
-        return endNs - startNs;
+        return Saturating.between(startNs, endNs);
+    }
+
+    /** how long after the session's start {@code tsNs} is (a timeline offset; {@link Saturating}) */
+    public long sinceStart(long tsNs) {
+        return Saturating.between(startNs, tsNs);
     }
 
     public long packets() {
-        return packetsC2s + packetsS2c;
+        return Saturating.plus(packetsC2s, packetsS2c);
     }
 
     public long bytes() {
-        return bytesC2s + bytesS2c;
+        return Saturating.plus(bytesC2s, bytesS2c);
     }
 }

@@ -99,11 +99,18 @@ public final class SessionTracker {
         }
     }
 
+    /**
+     * {@code clock} never goes back and a session's {@code lastSeenNs} is the clock when it was last
+     * seen, so clock − lastSeenNs lies in [0, 2^64): exact as an unsigned long, where a signed one
+     * wraps negative for a jump of 2^63 ns or more (a pcapng timestamp can jump anywhere).
+     */
     private void expire() {
-        for (TcpSession h = ended.head(); h != null && clock - h.lastSeenNs > closeLingerNs; h = ended.head()) {
+        for (TcpSession h = ended.head(); h != null && Long.compareUnsigned(clock - h.lastSeenNs, closeLingerNs) > 0;
+                h = ended.head()) {
             end(h, EndReason.CLOSED);
         }
-        for (TcpSession h = open.head(); h != null && clock - h.lastSeenNs > idleTimeoutNs; h = open.head()) {
+        for (TcpSession h = open.head(); h != null && Long.compareUnsigned(clock - h.lastSeenNs, idleTimeoutNs) > 0;
+                h = open.head()) {
             idleExpiries++;
             end(h, EndReason.IDLE_TIMEOUT);
         }

@@ -142,10 +142,10 @@ public final class TcpSession {
         zeek.onSegment(fromA, s, ts);
         trackSender(sender, receiver, s, syn, rst, payload, ts);
         if (ack && receiver.timing && SeqNum.geq(s.ack(), receiver.timedSeqEnd)) {
-            long rtt = ts - receiver.timedSentNs;
+            long rtt = Saturating.between(receiver.timedSentNs, ts);
             receiver.timing = false;
             receiver.rttSamples++;
-            receiver.rttSumNs += rtt;
+            receiver.rttSumNs = Saturating.plus(receiver.rttSumNs, rtt);
             receiver.rttMinNs = Math.min(receiver.rttMinNs, rtt);
             receiver.rttMaxNs = Math.max(receiver.rttMaxNs, rtt);
         }
@@ -258,13 +258,15 @@ public final class TcpSession {
             sender.lastWindow = w;
             sender.lastWindowInSyn = syn;
             if (w == 0 && !syn) {
-                if (sender.zeroWindowSinceNs < 0) {
+                if (!sender.inZeroWindow) {
+                    sender.inZeroWindow = true;
                     sender.zeroWindowSinceNs = ts;
                     sender.zeroWindowEpisodes++;
                 }
-            } else if (sender.zeroWindowSinceNs >= 0) {
-                sender.zeroWindowTotalNs += ts - sender.zeroWindowSinceNs;
-                sender.zeroWindowSinceNs = -1;
+            } else if (sender.inZeroWindow) {
+                sender.zeroWindowTotalNs = Saturating.plus(sender.zeroWindowTotalNs,
+                        Saturating.between(sender.zeroWindowSinceNs, ts));
+                sender.inZeroWindow = false;
             }
         }
     }
@@ -276,15 +278,25 @@ public final class TcpSession {
             boolean scaling = e.windowScale >= 0 && peer.windowScale >= 0 && !e.lastWindowInSyn;
             scaled = scaling ? (long) e.lastWindow << Math.min(e.windowScale, 14) : e.lastWindow; // RFC 7323 §2.3: at most 14
         }
-        long zeroWindowNs = e.zeroWindowTotalNs + (e.zeroWindowSinceNs >= 0 ? endNs - e.zeroWindowSinceNs : 0);
+        long zeroWindowNs = e.inZeroWindow
+                ? Saturating.plus(e.zeroWindowTotalNs, Saturating.between(e.zeroWindowSinceNs, endNs))
+                : e.zeroWindowTotalNs;
         return new SessionRecord.EndpointInfo(
                 e.mss, e.windowScale, e.sackPermitted, e.timestamps,
                 scaled, e.dataSeqSet ? SeqNum.relative(e.maxSeqEnd, e.dataStart) : 0,
                 e.dataPackets,
                 e.rttSamples, e.rttSamples > 0 ? e.rttMinNs : null,
-                e.rttSamples > 0 ? e.rttSumNs / e.rttSamples : null, e.rttSamples > 0 ? e.rttMaxNs : null,
+                e.rttSamples > 0 ? meanRtt(e) : null, e.rttSamples > 0 ? e.rttMaxNs : null,
                 e.zeroWindowEpisodes, zeroWindowNs, e.oversizeSegments, e.badChecksums, e.malformedSegments,
                 e.state);
+    }
+
+    /**
+     * sum / samples; when the sum was clamped (samples adding up beyond ±292 years) the quotient can
+     * fall outside the samples' range, so it is held within [min, max]
+     */
+    private static long meanRtt(Endpoint e) {
+        return Math.max(e.rttMinNs, Math.min(e.rttMaxNs, e.rttSumNs / e.rttSamples));
     }
 
     /**

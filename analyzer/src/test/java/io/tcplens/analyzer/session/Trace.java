@@ -40,6 +40,13 @@ final class Trace {
         return this;
     }
 
+    /** feeds a frame captured at {@code ns} nanoseconds (any long: pcapng timestamps reach them all) */
+    Trace atNs(long ns, Frames f) {
+        byte[] b = f.build();
+        analyzer.onFrame(ns, f.linkType(), 0, b, 0, b.length, b.length);
+        return this;
+    }
+
     List<SessionRecord> finish() {
         analyzer.finish();
         return sessions;

@@ -168,7 +168,7 @@ public final class HtmlReport implements SessionSink {
         j.value(r.packets());
         j.beginArray();
         for (int i = 0; i < p.count(); i++) {
-            j.value((p.tsNs(i) - r.startNs()) / 1000.0);
+            j.value(r.sinceStart(p.tsNs(i)) / 1000.0);
             j.value(p.fromClient(i) ? 0 : 1);
             j.value(p.flags(i));
             j.value(p.relSeq(i));

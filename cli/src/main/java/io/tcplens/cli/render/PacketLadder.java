@@ -58,7 +58,7 @@ public final class PacketLadder {
             String col = !color ? "" : rst ? RED : PHASE_COLOR[p.phase(i)];
             String anomaly = labels(p.anomalies(i));
             out.write(String.format(Locale.ROOT, "  %4d  %-10s %12s  %s%s%s  %-12s  %s%s%n", i + 1,
-                    Units.offset(p.tsNs(i) - r.startNs()), cState, col, arrow, color ? RESET : "", sState,
+                    Units.offset(r.sinceStart(p.tsNs(i))), cState, col, arrow, color ? RESET : "", sState,
                     color ? DIM + phases[p.phase(i)].label() + RESET : phases[p.phase(i)].label(),
                     anomaly.isEmpty() ? "" : (color ? RED : "") + "  [" + anomaly + "]" + (color ? RESET : "")));
         }
@@ -113,7 +113,7 @@ public final class PacketLadder {
             g.writeNumberField("session", r.id());
             g.writeNumberField("no", i + 1);
             g.writeNumberField("ts_ns", p.tsNs(i));
-            g.writeNumberField("rel_ns", p.tsNs(i) - r.startNs());
+            g.writeNumberField("rel_ns", r.sinceStart(p.tsNs(i)));
             g.writeStringField("dir", c2s ? "c2s" : "s2c");
             g.writeStringField("flags", Units.flags(p.flags(i)));
             g.writeNumberField("seq", p.relSeq(i));

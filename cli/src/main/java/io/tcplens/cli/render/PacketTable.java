@@ -69,7 +69,7 @@ public final class PacketTable implements PacketListener {
         for (Row row : rows) {
             boolean fromClient = row.fromA == aIsClient;
             out.write(String.format(Locale.ROOT, "  %4d  %-10s %-4s %-5s %10d %10s %6d %6d  %-9s  %s %s → %s %s%s%n",
-                    n++, Units.offset(row.tsNs - r.startNs()), fromClient ? "c→s" : "c←s",
+                    n++, Units.offset(r.sinceStart(row.tsNs)), fromClient ? "c→s" : "c←s",
                     Units.flags(row.flags), row.relSeq, row.hasAck ? Long.toString(row.relAck) : "-",
                     row.length, row.window, row.phase.label(),
                     fromClient ? "client" : "server", row.senderState.rfcName(),

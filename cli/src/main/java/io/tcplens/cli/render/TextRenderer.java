@@ -110,7 +110,7 @@ public final class TextRenderer implements SessionSink {
             case NO_ANSWER -> Units.duration(Units.plural(sb.append("no answer: "), r.synPackets(), "SYN", "SYNs")
                     .append(" in "), r.durationNs());
             case RESET -> Units.duration(sb.append(prefix(hs)).append("reset by ").append(r.close().resetBy().jsonName())
-                    .append(' '), r.close().resetNs() - r.startNs()).append(" in");
+                    .append(' '), r.sinceStart(r.close().resetNs())).append(" in");
             case CLOSED -> sb.append(prefix(hs)).append(hs == HandshakeStatus.COMPLETE ? "complete, " : "closed, ")
                     .append(closer).append(" closed first");
             case CLOSING -> sb.append(prefix(hs)).append(closer).append(" closed first, close not completed");
@@ -161,7 +161,7 @@ public final class TextRenderer implements SessionSink {
             }
             text.append("  ");
             Units.padded(text, phaseOf(e.step()), 9).append("  ");
-            Units.offset(text, e.tsNs() - r.startNs()).append("  ");
+            Units.offset(text, r.sinceStart(e.tsNs())).append("  ");
             Units.padded(text, e.from().jsonName(), 6).append(' ').append(arrow(e.from())).append("  ");
             if (finAck) {
                 text.append("FIN,ACK      acknowledges the ").append(e.from().peer().jsonName()).append("'s FIN, and ");
@@ -280,8 +280,8 @@ public final class TextRenderer implements SessionSink {
                 .append(", server → client ");
         Units.plural(Units.bytes(text, r.bytesS2c()).append(" in "), d.dataPacketsS2c(), "segment", "segments");
         if (d.firstC2sNs() != null || d.firstS2cNs() != null) {
-            Units.offset(text.append(", from "), Math.min(orMax(d.firstC2sNs()), orMax(d.firstS2cNs())) - r.startNs());
-            Units.offset(text.append(" to "), d.lastDataNs() - r.startNs());
+            Units.offset(text.append(", from "), r.sinceStart(Math.min(orMax(d.firstC2sNs()), orMax(d.firstS2cNs()))));
+            Units.offset(text.append(" to "), r.sinceStart(d.lastDataNs()));
         }
         text.append('\n');
     }

@@ -16,7 +16,12 @@ public final class Units {
 
     static StringBuilder duration(StringBuilder sb, long ns) {
         if (ns < 0) {
-            return duration(sb.append('-'), -ns);
+            sb.append('-');
+            if (ns <= -600_000_000_000L) {
+                // minutes straight from the signed value: -ns overflows for Long.MIN_VALUE (it is itself)
+                return minutes(sb, -(ns / 1_000_000_000L));
+            }
+            ns = -ns;
         }
         if (ns < 1_000_000L) {
             return sb.append(ns / 1_000).append(" µs");
@@ -27,7 +32,10 @@ public final class Units {
         if (ns < 600_000_000_000L) {
             return fixed(sb, ns, 9, 3, false).append(" s");
         }
-        long s = ns / 1_000_000_000L;
+        return minutes(sb, ns / 1_000_000_000L);
+    }
+
+    private static StringBuilder minutes(StringBuilder sb, long s) {
         return sb.append(s / 60).append(" min ").append(s % 60).append(" s");
     }
 
@@ -58,32 +66,29 @@ public final class Units {
         return fixed(sb, n, 9, 2, false).append(" GB");
     }
 
-    /** below this many units the decimal n / 10^k has at most 15 significant digits (see {@link #fixed}) */
-    private static final long EXACT = 1_000_000_000_000_000L;
     private static final long[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000,
             100_000_000, 1_000_000_000};
 
     /**
-     * {@code n / 10^k} with {@code d} decimals ({@code d <= k}), as {@code String.format("%.df")}
-     * ({@code "%+.df"} with {@code sign}) writes it, without the formatter's cost. The formatter
-     * rounds half up the shortest decimal that identifies the double; for |n| < 10^15 that decimal is
-     * n·10^-k itself (a decimal of at most 15 significant digits survives the trip through a double),
-     * so rounding the integer half up gives the same digits. Larger values take the formatter.
+     * {@code n / 10^k} with {@code d} decimals ({@code d <= k <= 9}), rounded half up (away from zero),
+     * exactly, for every long: the decimal {@code BigDecimal.valueOf(n, k).setScale(d, HALF_UP)} writes
+     * ({@code "+"} in front of a non-negative value with {@code sign}; "-0.000" when a negative value
+     * rounds to zero). That is what {@code String.format("%.df")} writes for |n| < 10^15, where the
+     * double n·10^-k still holds the decimal (at most 15 significant digits survive the trip through a
+     * double; the formatter rounds half up the shortest decimal that identifies the double); beyond,
+     * the double has lost digits and the formatter would print them wrong (UnitsTest).
      */
     static String fixed(long n, int k, int d, boolean sign) {
         return fixed(new StringBuilder(24), n, k, d, sign).toString();
     }
 
     static StringBuilder fixed(StringBuilder sb, long n, int k, int d, boolean sign) {
-        if (n <= -EXACT || n >= EXACT) {
-            return sb.append(String.format(java.util.Locale.ROOT, sign ? "%+." + d + "f" : "%." + d + "f",
-                    n / Math.pow(10, k)));
-        }
-        long abs = Math.abs(n);
+        // |n| as an unsigned long: exact for Long.MIN_VALUE too (2^63)
+        long abs = n < 0 ? -n : n;
         long unit = POW10[k - d];
-        long q = abs / unit;
-        if ((abs % unit) * 2 >= unit) {
-            q++;   // half up
+        long q = Long.divideUnsigned(abs, unit);
+        if (Long.remainderUnsigned(abs, unit) * 2 >= unit) {
+            q++;   // half up (a remainder only when unit >= 10, so q <= 2^63 / 10 here: no overflow)
         }
         long scale = POW10[d];
         if (n < 0) {
@@ -91,10 +96,15 @@ public final class Units {
         } else if (sign) {
             sb.append('+');
         }
-        sb.append(q / scale);
+        long whole = Long.divideUnsigned(q, scale);
+        if (whole < 0) {
+            sb.append(Long.toUnsignedString(whole));   // 2^63 itself: only for k == d == 0 and Long.MIN_VALUE
+        } else {
+            sb.append(whole);
+        }
         if (d > 0) {
             sb.append('.');
-            long frac = q % scale;
+            long frac = Long.remainderUnsigned(q, scale);
             for (long p = scale / 10; p > 1 && frac < p; p /= 10) {
                 sb.append('0');   // leading zeros of the fraction
             }

@@ -102,10 +102,16 @@ public final class ZeekConnLogRenderer implements SessionSink {
         out.write(sb.toString());
     }
 
-    /** seconds with 6 decimals, rounded to the microsecond, as Zeek prints time and interval */
+    /**
+     * Seconds with 6 decimals, as Zeek writes {@code time} and {@code interval}
+     * ({@code Formatter::Render(double)}: {@code modp_dtoa(d, buf, 6)}, sign in front of the digits of
+     * |d|), from the exact nanoseconds rounded half up (away from zero) to the microsecond, for the
+     * whole long range ({@link Units#fixed}). Zeek works on a double, so it agrees wherever the
+     * double holds the microsecond, and its modp_dtoa (src/modp_numtoa.c) switches to "%e" above
+     * 2^31 − 1 s (2038); tcplens keeps the plain decimal, which zeek-cut and strtod read the same.
+     */
     static String seconds(long ns) {
-        long us = Math.floorDiv(ns + 500, 1000);
-        return Math.floorDiv(us, 1_000_000L) + "." + String.format("%06d", Math.floorMod(us, 1_000_000L));
+        return Units.fixed(ns, 9, 6, false);
     }
 
     /** "C" + base 62 of 96 bits of SHA-256 over the endpoints, start and id: stable for a given input */

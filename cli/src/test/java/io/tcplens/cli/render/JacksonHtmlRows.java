@@ -61,7 +61,7 @@ final class JacksonHtmlRows implements HtmlReport.Rows {
         g.writeNumber(r.packets());
         g.writeStartArray();
         for (int i = 0; i < p.count(); i++) {
-            g.writeNumber((p.tsNs(i) - r.startNs()) / 1000.0);
+            g.writeNumber(r.sinceStart(p.tsNs(i)) / 1000.0);
             g.writeNumber(p.fromClient(i) ? 0 : 1);
             g.writeNumber(p.flags(i));
             g.writeNumber(p.relSeq(i));
