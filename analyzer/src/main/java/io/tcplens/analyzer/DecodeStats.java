@@ -1,11 +1,13 @@
 package io.tcplens.analyzer;
 
 import io.tcplens.analyzer.decode.DecodeResult;
+import io.tcplens.analyzer.decode.Ipv4Reassembler;
 
 /**
  * Frames counted by what the decoder found in them; frames that aren't TCP are counted, not errors.
  * Nonsense frames ({@link #malformed()}) and frames cut before the end of their headers
- * ({@link #truncated()}) are counted too: they never reach the session table.
+ * ({@link #truncated()}) are counted too: they never reach the session table. IPv4 fragments
+ * that were never reassembled are counted by the reassembler and read here.
  */
 public final class DecodeStats {
 
@@ -15,6 +17,11 @@ public final class DecodeStats {
     private long[] unsupportedCounts = new long[4];
     private int unsupportedKinds;
     private long frames;
+    private final Ipv4Reassembler reassembler;
+
+    DecodeStats(Ipv4Reassembler reassembler) {
+        this.reassembler = reassembler;
+    }
 
     void count(DecodeResult result, int linkType) {
         frames++;
@@ -60,6 +67,31 @@ public final class DecodeStats {
     /** frames cut (by the snaplen or the capture) before the end of the fixed TCP header */
     public long truncated() {
         return count(DecodeResult.TRUNCATED);
+    }
+
+    /** fragmented IPv4 datagrams given up incomplete: memory budget, timeout, or input over */
+    public long datagramsDropped() {
+        return reassembler.datagramsDropped();
+    }
+
+    /** of {@link #datagramsDropped()}: pushed out to stay within the reassembly memory budget */
+    public long datagramsDroppedForMemory() {
+        return reassembler.droppedForMemory();
+    }
+
+    /** of {@link #datagramsDropped()}: still incomplete 30 s after their first fragment */
+    public long datagramsTimedOut() {
+        return reassembler.timedOut();
+    }
+
+    /** of {@link #datagramsDropped()}: still incomplete at the end of the input */
+    public long datagramsIncompleteAtEnd() {
+        return reassembler.incompleteAtEnd();
+    }
+
+    /** IPv4 fragments never reassembled: those of the datagrams given up, and fragments refused on their own */
+    public long fragmentsDropped() {
+        return reassembler.fragmentsDropped();
     }
 
     /** frames of a link type tcplens does not decode, for {@code linkType} */

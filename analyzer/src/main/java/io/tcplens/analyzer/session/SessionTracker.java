@@ -60,6 +60,10 @@ public final class SessionTracker {
 
     /** Applies one decoded TCP segment captured at {@code ts}. */
     public void onSegment(TcpSegment s, long ts) {
+        if (s.droppedFragments() > 0) {
+            droppedDatagram(s);
+            return;
+        }
         if (ts > clock) {
             clock = ts;
         }
@@ -102,6 +106,21 @@ public final class SessionTracker {
         }
         if (packetListener != null) {
             packetListener.onPacket(session, fromA, s, ts, phase);
+        }
+    }
+
+    /**
+     * A datagram of this 4-tuple was given up by the reassembler: its session, if there is one,
+     * counts the fragments lost (a datagram whose session is not in the table is counted only in
+     * the decode statistics).
+     */
+    private void droppedDatagram(TcpSegment s) {
+        int v = s.ipVersion();
+        long sHi = s.srcHi(), sLo = s.srcLo(), dHi = s.dstHi(), dLo = s.dstLo();
+        int sPort = s.srcPort(), dPort = s.dstPort();
+        TcpSession session = table.find(table.hash(v, sHi, sLo, sPort, dHi, dLo, dPort), v, sHi, sLo, sPort, dHi, dLo, dPort);
+        if (session != null) {
+            session.fragmentsDropped += s.droppedFragments();
         }
     }
 
