@@ -2,6 +2,7 @@ package io.tcplens.analyzer;
 
 import io.tcplens.analyzer.decode.DecodeResult;
 import io.tcplens.analyzer.decode.Ipv4Reassembler;
+import io.tcplens.analyzer.table.SipHash;
 
 /**
  * Frames counted by what the decoder found in them; frames that aren't TCP are counted, not errors.
@@ -16,6 +17,9 @@ public final class DecodeStats {
     private int[] unsupportedTypes = new int[4];
     private long[] unsupportedCounts = new long[4];
     private int unsupportedKinds;
+    private int[] kindIndex = new int[8];
+    private final SipHash key = SipHash.random();
+    private long probes;
     private long frames;
     private final Ipv4Reassembler reassembler;
 
@@ -31,20 +35,46 @@ public final class DecodeStats {
         }
     }
 
+    /**
+     * Finds the link type's kind through a keyed open-addressing index (kind + 1 per slot, load at
+     * most 1/2): a pcapng file can give every interface its own link type, and a scan of the kinds
+     * per frame made that quadratic.
+     */
     private void countUnsupported(int linkType) {
-        for (int i = 0; i < unsupportedKinds; i++) {
-            if (unsupportedTypes[i] == linkType) {
-                unsupportedCounts[i]++;
+        int hash = (int) key.hash(linkType);
+        int mask = kindIndex.length - 1;
+        int i = hash & mask;
+        for (probes++; kindIndex[i] != 0; i = (i + 1) & mask, probes++) {
+            int kind = kindIndex[i] - 1;
+            if (unsupportedTypes[kind] == linkType) {
+                unsupportedCounts[kind]++;
                 return;
             }
         }
-        // a new link type: allocates only on first sight (at most 2^32 kinds, in practice a handful)
+        // a new link type: allocates only on first sight
         if (unsupportedKinds == unsupportedTypes.length) {
             unsupportedTypes = java.util.Arrays.copyOf(unsupportedTypes, unsupportedKinds * 2);
             unsupportedCounts = java.util.Arrays.copyOf(unsupportedCounts, unsupportedKinds * 2);
         }
         unsupportedTypes[unsupportedKinds] = linkType;
         unsupportedCounts[unsupportedKinds++] = 1;
+        kindIndex[i] = unsupportedKinds;
+        if (unsupportedKinds * 2 > kindIndex.length) {
+            kindIndex = new int[kindIndex.length * 2];
+            mask = kindIndex.length - 1;
+            for (int kind = 0; kind < unsupportedKinds; kind++) {
+                int j = (int) key.hash(unsupportedTypes[kind]) & mask;
+                while (kindIndex[j] != 0) {
+                    j = (j + 1) & mask;
+                }
+                kindIndex[j] = kind + 1;
+            }
+        }
+    }
+
+    /** index slots examined so far by unsupported frames: what many link types would inflate */
+    long probes() {
+        return probes;
     }
 
     public long frames() {
@@ -96,9 +126,10 @@ public final class DecodeStats {
 
     /** frames of a link type tcplens does not decode, for {@code linkType} */
     public long unsupported(int linkType) {
-        for (int i = 0; i < unsupportedKinds; i++) {
-            if (unsupportedTypes[i] == linkType) {
-                return unsupportedCounts[i];
+        int mask = kindIndex.length - 1;
+        for (int i = (int) key.hash(linkType) & mask; kindIndex[i] != 0; i = (i + 1) & mask) {
+            if (unsupportedTypes[kindIndex[i] - 1] == linkType) {
+                return unsupportedCounts[kindIndex[i] - 1];
             }
         }
         return 0;
