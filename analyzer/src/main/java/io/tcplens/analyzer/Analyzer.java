@@ -27,11 +27,13 @@ public final class Analyzer implements AutoCloseable {
 
     private final PacketDecoder decoder = new PacketDecoder();
     private final TcpSegment segment = new TcpSegment();
-    private final DecodeStats stats = new DecodeStats();
     private final Ipv4Reassembler reassembler = new Ipv4Reassembler();
+    private final DecodeStats stats = new DecodeStats(reassembler);
     private final SessionTracker tracker;
     private boolean verifyChecksums;
     private SegmentPipeline pipeline;
+    /** the latest frame time: when the datagrams still pending at the end are given up */
+    private long lastFrameNs = Long.MIN_VALUE;
 
     public Analyzer(SessionListener listener) {
         this(DEFAULT_IDLE_TIMEOUT_NS, DEFAULT_CLOSE_LINGER_NS, listener);
@@ -39,6 +41,15 @@ public final class Analyzer implements AutoCloseable {
 
     public Analyzer(long idleTimeoutNs, long closeLingerNs, SessionListener listener) {
         this.tracker = new SessionTracker(idleTimeoutNs, closeLingerNs, listener);
+        reassembler.setDropListener(this::datagramDropped);
+    }
+
+    /**
+     * The memory the IPv4 reassembler may hold for pending datagrams (default
+     * {@link Ipv4Reassembler#DEFAULT_MEMORY}, 4 MiB; at least {@link Ipv4Reassembler#MIN_MEMORY}).
+     */
+    public void setFragmentMemory(long bytes) {
+        reassembler.setMemory(bytes);
     }
 
     /** Verify TCP checksums and count bad ones per endpoint (off by default: offload makes them wrong). */
@@ -92,16 +103,34 @@ public final class Analyzer implements AutoCloseable {
                 && Ipv4Reassembler.wanted(data, segment.ipOffset(), offset + capturedLength)) {
             // a fragment: its TCP segment counts once, when the datagram is complete (as in Wireshark)
             int whole = reassembler.offer(data, segment.ipOffset(), offset + capturedLength, timestampNanos);
+            if (pipeline != null) {
+                segment = pipeline.claim();   // a datagram given up meanwhile may have taken the slot
+            }
             bytes = reassembler.datagram();
             result = whole < 0 ? DecodeResult.FRAGMENT
                     : decoder.decode(PacketDecoder.LINKTYPE_IPV4, bytes, 0, whole, whole, segment);
         }
         stats.count(result, linkType);
+        if (timestampNanos > lastFrameNs) {
+            lastFrameNs = timestampNanos;
+        }
         if (result == DecodeResult.TCP) {
             if (verifyChecksums) {
                 segment.checksumStatus(TcpChecksum.verify(bytes, segment));
             }
             apply(segment, timestampNanos);
+        }
+    }
+
+    /**
+     * The reassembler gave up a datagram whose first fragment it had: that fragment's headers name
+     * the 4-tuple, and the tracker counts the fragments on its session ({@link TcpSegment#droppedFragments()}).
+     */
+    private void datagramDropped(byte[] firstFragment, int captured, int wireLength, int fragments, long ts) {
+        TcpSegment seg = pipeline != null ? pipeline.claim() : this.segment;
+        if (decoder.decode(PacketDecoder.LINKTYPE_IPV4, firstFragment, 0, captured, wireLength, seg) == DecodeResult.TCP) {
+            seg.droppedFragments(fragments);
+            apply(seg, ts);
         }
     }
 
@@ -115,6 +144,7 @@ public final class Analyzer implements AutoCloseable {
 
     /** The input is over: emits every session still open. */
     public void finish() {
+        reassembler.flush(lastFrameNs);   // datagrams still incomplete are given up, and counted
         if (pipeline != null) {
             SegmentPipeline p = pipeline;
             pipeline = null;

@@ -118,4 +118,28 @@ class HostileFramesTest {
         assertArrayEquals(new int[] {1000, 4242}, st.unsupportedLinkTypes());
         assertEquals(3, st.count(DecodeResult.UNSUPPORTED_LINK_TYPE));
     }
+
+    /**
+     * A pcapng file may give each interface its own link type: 50,000 distinct unsupported ones,
+     * each seen twice, are counted apart in a few index probes a frame (a scan of the kinds seen
+     * so far made that 2.5 billion comparisons).
+     */
+    @Test
+    void manyDistinctLinkTypesCostAFewProbesAFrame() {
+        Analyzer a = new Analyzer(r -> { });
+        byte[] f = new byte[40];
+        int kinds = 50_000;
+        for (int pass = 0; pass < 2; pass++) {
+            for (int k = 0; k < kinds; k++) {
+                a.onFrame(k, 70_000 + k, 0, f, 0, f.length, f.length);
+            }
+        }
+        DecodeStats st = a.stats();
+        assertEquals(2L * kinds, st.count(DecodeResult.UNSUPPORTED_LINK_TYPE));
+        assertEquals(kinds, st.unsupportedLinkTypes().length);
+        assertEquals(2, st.unsupported(70_000));
+        assertEquals(2, st.unsupported(70_000 + kinds - 1));
+        assertEquals(0, st.unsupported(70_000 + kinds));
+        assertTrue(st.probes() < 3L * 2 * kinds, "probes " + st.probes());
+    }
 }

@@ -2,6 +2,7 @@ package io.tcplens.cli;
 
 import io.tcplens.analyzer.Analyzer;
 import io.tcplens.analyzer.DecodeStats;
+import io.tcplens.analyzer.decode.Ipv4Reassembler;
 import io.tcplens.analyzer.session.InIdOrder;
 import io.tcplens.analyzer.session.SessionListener;
 import io.tcplens.capture.CaptureException;
@@ -322,6 +323,13 @@ final class AnalyzeCommand implements Callable<Integer> {
                 stderr.println("tcplens: note: " + Units.plural(st.malformed(), "frame was", "frames were")
                         + " malformed (headers that make no sense) and " + st.truncated()
                         + " cut before the end of the TCP header: counted, not analysed");
+            }
+            if (st.fragmentsDropped() > 0) {
+                stderr.println("tcplens: note: " + Units.plural(st.fragmentsDropped(), "IPv4 fragment was", "IPv4 fragments were")
+                        + " never reassembled (" + Units.plural(st.datagramsDropped(), "datagram", "datagrams") + " given up: "
+                        + st.datagramsDroppedForMemory() + " for the " + (Ipv4Reassembler.DEFAULT_MEMORY >> 20)
+                        + " MiB reassembly memory, " + st.datagramsTimedOut() + " timed out after 30 s, "
+                        + st.datagramsIncompleteAtEnd() + " incomplete at the end): their sessions count them in fragments_dropped");
             }
             if (interruptedAt != null) {
                 for (String w : warnings) {

@@ -70,6 +70,7 @@ public final class TcpSegment {
 
     void clear() {
         checksumStatus = CHECKSUM_UNKNOWN;
+        droppedFragments = 0;
         ipVersion = 0;
         srcHi = srcLo = dstHi = dstLo = 0;
         ipOffset = tcpOffset = 0;
@@ -184,4 +185,16 @@ public final class TcpSegment {
 
     /** Set by whoever verified the checksum ({@link TcpChecksum}). */
     public void checksumStatus(int status) { checksumStatus = status; }
+
+    /**
+     * Nonzero when this is not a segment to apply but a notice: an IPv4 datagram carrying this
+     * 4-tuple's segment was given up by the {@link Ipv4Reassembler} with that many fragments, and
+     * the view holds its first fragment's headers (for the 4-tuple only).
+     */
+    int droppedFragments;
+
+    public int droppedFragments() { return droppedFragments; }
+
+    /** makes this view a notice of a datagram given up with {@code fragments} fragments */
+    public void droppedFragments(int fragments) { droppedFragments = fragments; }
 }

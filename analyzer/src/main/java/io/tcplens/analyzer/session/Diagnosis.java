@@ -7,7 +7,7 @@ import java.util.Locale;
  * {@code code} for scripts and a sentence for people. Ordered by how actionable the finding is:
  * failures to connect, then aborts and stalls, then loss, then what the capture could not show.
  *
- * @param code stable identifier: ok, evicted, port_closed, no_answer, reset_by_client, reset_by_server,
+ * @param code stable identifier: ok, evicted, fragments_dropped, port_closed, no_answer, reset_by_client, reset_by_server,
  *             receiver_stalled, heavy_loss, handshake_incomplete, midstream, close_incomplete, open
  * @param text one line naming the evidence
  */
@@ -23,6 +23,12 @@ public record Diagnosis(String code, String text) {
         if (r.endReason() == EndReason.EVICTED) {
             return new Diagnosis("evicted", "evicted from the full session table (--max-sessions) after "
                     + r.packets() + (r.packets() == 1 ? " packet" : " packets") + ": its analysis is incomplete");
+        }
+        if (r.fragmentsDropped() > 0) {
+            return new Diagnosis("fragments_dropped", r.fragmentsDropped()
+                    + (r.fragmentsDropped() == 1 ? " IP fragment of this session was" : " IP fragments of this session were")
+                    + " never reassembled (reassembly memory full, timed out, or cut by the end of the capture):"
+                    + " its analysis is incomplete");
         }
         switch (hs.status()) {
             case REFUSED:

@@ -5,6 +5,10 @@ import java.util.List;
 /**
  * The finished analysis of one TCP session: the public record every output format renders.
  * Field names follow the JSON Lines contract (DESIGN §3); nullable times are {@code Long}.
+ *
+ * <p>{@code fragmentsDropped}: fragments of this session's IPv4 datagrams that the reassembler
+ * gave up (memory budget, 30 s timeout, or incomplete at the end of the input), counted when the
+ * datagram's first fragment, which names the 4-tuple, had arrived: the session misses those segments.
  */
 public record SessionRecord(
         long id,
@@ -25,6 +29,7 @@ public record SessionRecord(
         ZeekInfo zeek,
         Anomalies anomalies,
         int completeness,
+        long fragmentsDropped,
         EndpointInfo clientInfo,
         EndpointInfo serverInfo,
         List<TimelineEvent> timeline) {

@@ -28,7 +28,7 @@ public final class SessionTracker {
     private final SessionListener listener;
     private PacketListener packetListener;
 
-    private final SessionTable table = new SessionTable();
+    private final SessionTable table;
     private final ExpiryList open = new ExpiryList();
     private final ExpiryList ended = new ExpiryList();
     private long nextId;
@@ -40,12 +40,18 @@ public final class SessionTracker {
     private long lingerCutShort;
 
     public SessionTracker(long idleTimeoutNs, long closeLingerNs, SessionListener listener) {
+        this(idleTimeoutNs, closeLingerNs, listener, new SessionTable());
+    }
+
+    /** a tracker whose table has a given key: for tests that play an attacker who guessed it */
+    SessionTracker(long idleTimeoutNs, long closeLingerNs, SessionListener listener, SessionTable table) {
         if (idleTimeoutNs <= 0 || closeLingerNs < 0) {
             throw new IllegalArgumentException("timeouts must be positive");
         }
         this.idleTimeoutNs = idleTimeoutNs;
         this.closeLingerNs = closeLingerNs;
         this.listener = listener;
+        this.table = table;
     }
 
     public void setPacketListener(PacketListener packetListener) {
@@ -54,6 +60,10 @@ public final class SessionTracker {
 
     /** Applies one decoded TCP segment captured at {@code ts}. */
     public void onSegment(TcpSegment s, long ts) {
+        if (s.droppedFragments() > 0) {
+            droppedDatagram(s);
+            return;
+        }
         if (ts > clock) {
             clock = ts;
         }
@@ -61,7 +71,7 @@ public final class SessionTracker {
         int v = s.ipVersion();
         long sHi = s.srcHi(), sLo = s.srcLo(), dHi = s.dstHi(), dLo = s.dstLo();
         int sPort = s.srcPort(), dPort = s.dstPort();
-        int hash = SessionTable.hash(v, sHi, sLo, sPort, dHi, dLo, dPort);
+        int hash = table.hash(v, sHi, sLo, sPort, dHi, dLo, dPort);
         TcpSession session = table.find(hash, v, sHi, sLo, sPort, dHi, dLo, dPort);
         boolean fromA = true;
         boolean reused = false;
@@ -96,6 +106,21 @@ public final class SessionTracker {
         }
         if (packetListener != null) {
             packetListener.onPacket(session, fromA, s, ts, phase);
+        }
+    }
+
+    /**
+     * A datagram of this 4-tuple was given up by the reassembler: its session, if there is one,
+     * counts the fragments lost (a datagram whose session is not in the table is counted only in
+     * the decode statistics).
+     */
+    private void droppedDatagram(TcpSegment s) {
+        int v = s.ipVersion();
+        long sHi = s.srcHi(), sLo = s.srcLo(), dHi = s.dstHi(), dLo = s.dstLo();
+        int sPort = s.srcPort(), dPort = s.dstPort();
+        TcpSession session = table.find(table.hash(v, sHi, sLo, sPort, dHi, dLo, dPort), v, sHi, sLo, sPort, dHi, dLo, dPort);
+        if (session != null) {
+            session.fragmentsDropped += s.droppedFragments();
         }
     }
 
@@ -220,5 +245,14 @@ public final class SessionTracker {
 
     public long idleExpiries() {
         return idleExpiries;
+    }
+
+    /**
+     * Slots of the session table examined so far by lookups, inserts and removals (rehashing
+     * included): a measure of hashing work that hash flooding would inflate, a few per packet
+     * whatever the input (tests bound it).
+     */
+    public long probes() {
+        return table.probes();
     }
 }

@@ -41,6 +41,8 @@ public final class TcpSession {
     boolean simultaneousClose;
     Endpoint firstResetter;
     long lastDataNs;
+    /** fragments of this session's IPv4 datagrams that the reassembler gave up */
+    long fragmentsDropped;
 
     private final List<PendingStep> steps = new ArrayList<>(8);
 
@@ -417,6 +419,7 @@ public final class TcpSession {
                 client.synPackets + server.synPackets, client.synAckPackets + server.synAckPackets,
                 client.finPackets, server.finPackets, client.rstPackets, server.rstPackets,
                 hs, close, data, client.state, server.state, reason, zeekInfo, anomalies, completeness(),
+                fragmentsDropped,
                 endpointInfo(client, server), endpointInfo(server, client), List.copyOf(timeline));
     }
 

@@ -59,6 +59,7 @@ final class RecordFields {
         v.string("client_state", r.clientState().rfcName());
         v.string("server_state", r.serverState().rfcName());
         v.number("completeness", r.completeness());
+        v.number("fragments_dropped", r.fragmentsDropped());
         v.string("conn_state", r.zeek().connState());
         v.string("history", r.zeek().history());
         v.string("zeek_originator", r.zeek().originator().jsonName());

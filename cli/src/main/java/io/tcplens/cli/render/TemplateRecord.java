@@ -30,7 +30,7 @@ final class TemplateRecord {
                 new SessionRecord.DataInfo(0, 0, null, null, null),
                 TcpState.UNKNOWN, TcpState.UNKNOWN, EndReason.values()[0],
                 new SessionRecord.ZeekInfo("OTH", "", Role.CLIENT),
-                new SessionRecord.Anomalies(Map.of(), Map.of()), 0, e, e, List.of());
+                new SessionRecord.Anomalies(Map.of(), Map.of()), 0, 0, e, e, List.of());
     }
 
     static List<String> csvHeader() {

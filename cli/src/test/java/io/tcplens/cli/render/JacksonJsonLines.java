@@ -56,6 +56,7 @@ final class JacksonJsonLines implements SessionSink {
         json.writeStringField("client_state", r.clientState().rfcName());
         json.writeStringField("server_state", r.serverState().rfcName());
         json.writeNumberField("completeness", r.completeness());
+        json.writeNumberField("fragments_dropped", r.fragmentsDropped());
         json.writeStringField("conn_state", r.zeek().connState());
         json.writeStringField("history", r.zeek().history());
         json.writeStringField("zeek_originator", r.zeek().originator().jsonName());

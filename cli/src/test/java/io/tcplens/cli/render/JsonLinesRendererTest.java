@@ -96,6 +96,6 @@ class JsonLinesRendererTest {
                 new SessionRecord.DataInfo(0, 0, null, null, null),
                 TcpState.CLOSED, TcpState.LAST_ACK, EndReason.values()[0],
                 new SessionRecord.ZeekInfo("SF", text, Role.CLIENT),
-                new SessionRecord.Anomalies(Map.of(), Map.of()), 31, e, e, List.of());
+                new SessionRecord.Anomalies(Map.of(), Map.of()), 31, n, e, e, List.of());
     }
 }
