@@ -5,6 +5,7 @@ import io.tcplens.analyzer.session.PacketListener;
 import io.tcplens.analyzer.session.Phase;
 import io.tcplens.analyzer.session.TcpSession;
 
+import java.security.SecureRandom;
 import java.util.Arrays;
 
 /**
@@ -166,16 +167,28 @@ public final class PacketStore implements PacketListener {
     /**
      * Session id to its packets: open addressing on primitive keys (a packet's lookup boxes no
      * id), linear probing, deletion by shifting the probe run back (no tombstones).
+     *
+     * <p>Keyed: ids are handed out in order, but which of them stay open is up to the traffic, so
+     * with a fixed hash (a Fibonacci hash, until issue 13) a capture can keep open exactly the ids
+     * that anyone can compute to share one probe run, and make each lookup walk all of them. The slot is a mix of the id and a per-table {@link SecureRandom} seed, as Zeek
+     * keys its hash tables so that an attacker cannot guess collisions (zeek {@code src/Hash.h}):
+     * expected O(1) probes whatever ids are open ({@code PacketStoreTest} counts them).
      */
     static final class ById {
+        private static final SecureRandom SEEDS = new SecureRandom();
+
+        private final long seed = SEEDS.nextLong();
         private long[] keys = new long[1024];
         private Packets[] values = new Packets[1024];
         private int size;
+        /** slots looked at by get and remove, for tests */
+        private long probes;
 
         /** the packets of {@code id}, made when first asked for */
         Packets get(long id) {
             int mask = keys.length - 1;
             for (int i = slot(id, mask); ; i = (i + 1) & mask) {
+                probes++;
                 Packets v = values[i];
                 if (v == null) {
                     v = new Packets();
@@ -196,11 +209,17 @@ public final class PacketStore implements PacketListener {
             return size;
         }
 
+        long probes() {
+            return probes;
+        }
+
         Packets remove(long id) {
             int mask = keys.length - 1;
             int i = slot(id, mask);
+            probes++;
             while (values[i] != null && keys[i] != id) {
                 i = (i + 1) & mask;
+                probes++;
             }
             Packets removed = values[i];
             if (removed == null) {
@@ -210,6 +229,7 @@ public final class PacketStore implements PacketListener {
             size--;
             // later entries of the run that could sit at i move back (Knuth 6.4, algorithm R)
             for (int j = (i + 1) & mask; values[j] != null; j = (j + 1) & mask) {
+                probes++;
                 int home = slot(keys[j], mask);
                 if (((j - home) & mask) >= ((j - i) & mask)) {
                     keys[i] = keys[j];
@@ -221,9 +241,12 @@ public final class PacketStore implements PacketListener {
             return removed;
         }
 
-        private static int slot(long id, int mask) {
-            long h = id * 0x9E3779B97F4A7C15L;
-            return (int) (h ^ h >>> 32) & mask;
+        /** MurmurHash3's 64-bit finalizer (fmix64) of the id xor the seed: every bit of both moves every slot bit */
+        private int slot(long id, int mask) {
+            long h = id ^ seed;
+            h = (h ^ h >>> 33) * 0xFF51AFD7ED558CCDL;
+            h = (h ^ h >>> 33) * 0xC4CEB9FE1A85EC53L;
+            return (int) (h ^ h >>> 33) & mask;
         }
 
         private void grow() {

@@ -3,6 +3,7 @@ package io.tcplens.cli.render;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -11,9 +12,44 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link PacketStore}'s primitive id map behaves as a {@link HashMap} would, through growth and
- * removals; a session's packets, packed five longs each, read back as they were stored.
+ * removals, and takes O(1) probes whichever ids are open; a session's packets, packed five longs each, read back as they were stored.
  */
 class PacketStoreTest {
+
+    /**
+     * Which ids stay open is up to the traffic: keep open only ids whose slots under the old,
+     * unkeyed hash (Fibonacci: id * 2^64 / phi, high half xored in) all fall in 32 adjacent slots
+     * of the 8192-slot table. Unkeyed, they form one probe run: ~n/2 probes an operation (~10^7
+     * for these 4,000). Keyed, a lookup at load 1/2 takes ~1.5 probes, an insertion ~2.5.
+     */
+    @Test
+    void idsChosenToCollideUnderAFixedHashTakeFewProbes() {
+        int n = 4_000;
+        int mask = 8191;   // 4,000 entries: the table grows to 8,192 slots and stays there
+        long[] ids = new long[n];
+        for (long id = 0, found = 0; found < n; id++) {
+            long h = id * 0x9E3779B97F4A7C15L;
+            if (((int) (h ^ h >>> 32) & mask) < 32) {
+                ids[(int) found++] = id;
+            }
+        }
+        PacketStore.ById map = new PacketStore.ById();
+        Map<Long, PacketStore.Packets> reference = new HashMap<>();
+        for (long id : ids) {
+            reference.put(id, map.get(id));
+        }
+        for (int round = 0; round < 10; round++) {   // the packets of the open sessions
+            for (long id : ids) {
+                assertSame(reference.get(id), map.get(id));
+            }
+        }
+        for (long id : ids) {
+            assertSame(reference.get(id), map.remove(id));
+        }
+        assertEquals(0, map.size());
+        long operations = 12L * n;
+        assertTrue(map.probes() < 4 * operations, map.probes() + " probes for " + operations + " operations");
+    }
 
     @Test
     void packetsReadBackAsStoredAtTheEdgesOfEveryField() {
