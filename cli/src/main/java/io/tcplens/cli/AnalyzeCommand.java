@@ -9,6 +9,7 @@ import io.tcplens.capture.CaptureFiles;
 import io.tcplens.capture.PacketSource;
 import io.tcplens.capture.ReadResult;
 import io.tcplens.cli.render.IdOrderedOutput;
+import io.tcplens.cli.render.PacketStore;
 import io.tcplens.cli.render.PacketTable;
 import io.tcplens.cli.render.ReportFormat;
 import io.tcplens.cli.render.RunTotals;
@@ -351,6 +352,16 @@ final class AnalyzeCommand implements Callable<Integer> {
                 }
                 stderr.println("tcplens: note: " + what + " to keep at most " + Units.plural(cap, "session", "sessions")
                         + " open at once" + (maxSessions == null ? " (the default for this heap; see --max-sessions)" : ""));
+            }
+            PacketStore ladders = report.packets();
+            if (ladders != null && ladders.notKept() > 0) {
+                // the page says which: "ladder not kept: N packets over the report's memory budget"
+                stderr.println("tcplens: note: the ladders of " + Units.plural(ladders.sessionsNotKept(), "session", "sessions")
+                        + " are cut short: " + Units.plural(ladders.notKept(), "packet was", "packets were")
+                        + " not kept, over the report's memory budget for ladders (" + (ladders.budget() >= 1 << 20
+                                ? String.format(java.util.Locale.ROOT, "%.1f MiB", ladders.budget() / 1048576.0)
+                                : Units.plural(ladders.budget(), "byte", "bytes"))
+                        + ", by default an eighth of the Java heap; more memory keeps more: JAVA_OPTS=-Xmx4g ./tcplens ...)");
             }
             if (st.malformed() + st.truncated() > 0) {
                 stderr.println("tcplens: note: " + Units.plural(st.malformed(), "frame was", "frames were")
