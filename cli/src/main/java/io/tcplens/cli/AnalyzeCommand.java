@@ -2,7 +2,6 @@ package io.tcplens.cli;
 
 import io.tcplens.analyzer.Analyzer;
 import io.tcplens.analyzer.DecodeStats;
-import io.tcplens.analyzer.session.InIdOrder;
 import io.tcplens.analyzer.session.SessionListener;
 import io.tcplens.capture.CaptureException;
 import io.tcplens.capture.CaptureFiles;
@@ -199,10 +198,10 @@ final class AnalyzeCommand implements Callable<Integer> {
         // Sessions end in any order; the report lists them in order of id. Every format renders each
         // session as it ends and puts the text in order (IdOrderedOutput: held text is bounded in memory,
         // the rest spilled to a temporary file; the HTML page's rows are array elements, separated
-        // there). --session ID with text prints one session's packet table from its record, put in order
-        // by InIdOrder (one session is small).
+        // there). --session ID with text prints one session's packet table when that session ends (its
+        // packets held in a temporary file, not in memory: PacketTable); the other sessions are dropped.
         boolean byText = packets == null;
-        try (Output out = Output.open(output, stdout);
+        try (packets; Output out = Output.open(output, stdout);
              IdOrderedOutput ordered = byText ? new IdOrderedOutput(out.stream(), reorderBudget, Sinks.separator(format))
                      : null) {
             Sinks.Report report = Sinks.create(format, ordered != null ? ordered.writer() : out.writer(), !brief,
@@ -238,7 +237,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 }
             };
             Analyzer analyzer = new Analyzer(Inputs.seconds(idleTimeout), Inputs.seconds(closeLinger),
-                    ordered != null ? write : new InIdOrder(write));
+                    write);
             running = analyzer;
             analyzer.setVerifyChecksums(verifyChecksums);
             int cap = maxSessions != null ? maxSessions
