@@ -3,13 +3,13 @@ package io.tcplens.cli;
 import io.tcplens.analyzer.Analyzer;
 import io.tcplens.analyzer.DecodeStats;
 import io.tcplens.analyzer.decode.Ipv4Reassembler;
-import io.tcplens.analyzer.session.InIdOrder;
 import io.tcplens.analyzer.session.SessionListener;
 import io.tcplens.capture.CaptureException;
 import io.tcplens.capture.CaptureFiles;
 import io.tcplens.capture.PacketSource;
 import io.tcplens.capture.ReadResult;
 import io.tcplens.cli.render.IdOrderedOutput;
+import io.tcplens.cli.render.PacketStore;
 import io.tcplens.cli.render.PacketTable;
 import io.tcplens.cli.render.ReportFormat;
 import io.tcplens.cli.render.RunTotals;
@@ -177,10 +177,10 @@ final class AnalyzeCommand implements Callable<Integer> {
         // Sessions end in any order; the report lists them in order of id. Every format renders each
         // session as it ends and puts the text in order (IdOrderedOutput: held text is bounded in memory,
         // the rest spilled to a temporary file; the HTML page's rows are array elements, separated
-        // there). --session ID with text prints one session's packet table from its record, put in order
-        // by InIdOrder (one session is small).
+        // there). --session ID with text prints one session's packet table when that session ends (its
+        // packets held in a temporary file, not in memory: PacketTable); the other sessions are dropped.
         boolean byText = packets == null;
-        try (Output out = Output.open(output, stdout);
+        try (packets; Output out = Output.open(output, stdout);
              IdOrderedOutput ordered = byText ? new IdOrderedOutput(out.stream(), reorderBudget, Sinks.separator(format))
                      : null) {
             Sinks.Report report = Sinks.create(format, ordered != null ? ordered.writer() : out.writer(), !brief,
@@ -215,7 +215,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                     throw STOP;
                 }
             };
-            Analyzer analyzer = sessionOptions.analyzer(ordered != null ? write : new InIdOrder(write));
+            Analyzer analyzer = sessionOptions.analyzer(write);
             running = analyzer;
             analyzer.setVerifyChecksums(verifyChecksums);
             if (packets != null) {
@@ -318,6 +318,16 @@ final class AnalyzeCommand implements Callable<Integer> {
             String capNote = sessionOptions.cap.note(analyzer.sessions());
             if (capNote != null) {
                 stderr.println("tcplens: note: " + capNote);
+            }
+            PacketStore ladders = report.packets();
+            if (ladders != null && ladders.notKept() > 0) {
+                // the page says which: "ladder not kept: N packets over the report's memory budget"
+                stderr.println("tcplens: note: the ladders of " + Units.plural(ladders.sessionsNotKept(), "session", "sessions")
+                        + " are cut short: " + Units.plural(ladders.notKept(), "packet was", "packets were")
+                        + " not kept, over the report's memory budget for ladders (" + (ladders.budget() >= 1 << 20
+                                ? String.format(java.util.Locale.ROOT, "%.1f MiB", ladders.budget() / 1048576.0)
+                                : Units.plural(ladders.budget(), "byte", "bytes"))
+                        + ", by default an eighth of the Java heap; more memory keeps more: JAVA_OPTS=-Xmx4g ./tcplens ...)");
             }
             if (st.malformed() + st.truncated() > 0) {
                 stderr.println("tcplens: note: " + Units.plural(st.malformed(), "frame was", "frames were")

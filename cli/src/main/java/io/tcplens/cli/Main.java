@@ -72,13 +72,24 @@ public final class Main implements Runnable {
         try {
             code = cl.execute(args);
         } catch (OutOfMemoryError e) {
-            err.println("tcplens: out of memory: more concurrent sessions than the Java heap holds; cap the session "
-                    + "table (--max-sessions N) or give Java more memory (JAVA_OPTS=-Xmx4g ./tcplens ...)");
+            err.println(outOfMemory(Runtime.getRuntime().maxMemory()));
             code = ExitCode.OUT_OF_MEMORY;
         }
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * What exit 12 says. It names no cause it cannot know: what tcplens holds follows the sessions
+     * open at once (the session table, each one's packets for a ladder, within their budgets), but a
+     * heap can also be too small for the report itself (issue 13: the message used to blame
+     * concurrent sessions when millions had ended behind one long one).
+     */
+    static String outOfMemory(long maxHeap) {
+        return "tcplens: out of memory: the Java heap (at most " + (maxHeap >> 20) + " MiB) is too small for this run; "
+                + "give Java more memory (JAVA_OPTS=-Xmx4g ./tcplens ...), or, if many sessions are open at once, "
+                + "cap them (--max-sessions N)";
     }
 
     /** Version from the jar manifest when packaged. */

@@ -58,6 +58,10 @@ public class HtmlReportBrowserTest {
         while (a.find()) {
             attrs.put(a.group(1), a.group(2));
         }
+        Matcher info = Pattern.compile("id=\"dinfo\"[^>]*>([^<]*)<").matcher(dom);
+        if (info.find()) {
+            attrs.put("dinfo", info.group(1));   // what the page says of the ladder last drawn
+        }
         return attrs;
     }
 
@@ -94,6 +98,38 @@ public class HtmlReportBrowserTest {
         assertEquals("5", body.get("clicked"));
         // the first five sessions in id order: client-close 10, refused 2, reset 10, half-close 14, no-answer 3
         assertEquals("39", body.get("arrows"), "one arrow per packet");
+    }
+
+    /**
+     * Issue 13, item 13: a ladder budget of 1,312 bytes holds the first packet arrays (16 packets,
+     * 656 bytes) of two sessions; mixed.pcap's six sessions are open at once, so sessions 2-5 keep
+     * no packets. The page draws sessions 0 and 1 (10 arrows each) and says of the others that their
+     * ladder was not kept.
+     */
+    @Test
+    void sessionsOverTheLadderBudgetSaySo() throws Exception {
+        assumeChromium();
+        Path html = tmp.resolve("budget.html");
+        AnalyzeCommandTest.Run r;
+        System.setProperty("tcplens.ladder.budget", "1312");
+        try {
+            r = run("analyze", "--format", "html", "-o", html.toString(), sample("mixed.pcap"));
+        } finally {
+            System.clearProperty("tcplens.ladder.budget");
+        }
+        assertEquals(0, r.code(), r.err());
+        assertEquals("tcplens: note: the ladders of 4 sessions are cut short: 44 packets were not kept, over the "
+                + "report's memory budget for ladders (1312 bytes, by default an eighth of the Java heap; more memory "
+                + "keeps more: JAVA_OPTS=-Xmx4g ./tcplens ...)\n", r.err());
+        Map<String, String> body = selftest(html, tmp.resolve("profile"));
+        assertEquals("0", body.get("errors"), "page errors: " + body.get("error-text"));
+        assertEquals("pass", body.get("selftest"), String.valueOf(body));
+        assertEquals("6", body.get("rows"));
+        assertEquals("5", body.get("clicked"));
+        assertEquals("20", body.get("arrows"), "sessions 0 and 1: 10 packets each; 2, 3 and 4: none kept");
+        // the last clicked, session 4: 10 packets, none kept
+        assertTrue(body.get("dinfo").endsWith(" \u2014 ladder not kept: 10 packets over the report's memory budget "
+                + "(a larger Java heap keeps more)"), body.get("dinfo"));
     }
 
     @Test

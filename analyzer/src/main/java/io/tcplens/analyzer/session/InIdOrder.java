@@ -4,7 +4,11 @@ import java.util.PriorityQueue;
 
 /**
  * Re-orders sessions, which end in any order, into order of id (the JSON Lines contract) before
- * passing them on. Holds only sessions that ended before an older one.
+ * passing them on. Holds only sessions that ended before an older one, but holds their records: a
+ * priority queue by id, O(log n) comparisons a session whatever order they end in (no hashing, so
+ * nothing for traffic to collide), memory growing with the sessions waiting. For tests and small
+ * inputs: {@code tcplens analyze} puts each session's rendered text in order instead, within a
+ * memory budget (cli {@code IdOrderedOutput}).
  */
 public final class InIdOrder implements SessionListener {
 

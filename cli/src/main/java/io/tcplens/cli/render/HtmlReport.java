@@ -20,7 +20,8 @@ import java.util.Map;
  * network access needed to view it): headline figures, charts, a sortable and filterable session
  * table, and a ladder diagram per session drawn on demand when its row is clicked. Sessions are
  * streamed into the page as JSON as they arrive (nothing but the packets of sessions not yet
- * rendered is held in memory); each carries its first {@link PacketStore#maxPackets()} packets.
+ * rendered is held in memory); each carries its first {@link PacketStore#maxPackets()} packets, or
+ * fewer with, as the row's last element, the number of packets not kept over the store's memory budget.
  */
 public final class HtmlReport implements SessionSink {
 
@@ -182,6 +183,9 @@ public final class HtmlReport implements SessionSink {
         }
         j.endArray();
         j.value(names.toString());
+        if (p.notKept() > 0) {
+            j.value(p.notKept());   // only then: the pages of sessions within the budget are as before
+        }
         j.endArray();
         j.writeHtmlSafeTo(out);
     }

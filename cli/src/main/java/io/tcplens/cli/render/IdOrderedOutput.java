@@ -31,10 +31,15 @@ import java.util.Arrays;
  *       read when due and written out as they are. The file only grows: a run's held text is
  *       written to it once.
  * </ul>
- * The held texts are indexed by {@code id - next} in a growable ring of primitive arrays (offset,
- * length; the in-memory texts as byte arrays), so memory is bounded by the budget plus ~24 bytes per
- * id between the oldest session still open and the newest ended. Nothing is encoded or decoded twice:
- * held and spilled text is the output's own bytes.
+ * The held texts are indexed by {@code id - next} in a ring of primitive arrays (offset, length; the
+ * in-memory texts as byte arrays) of at most {@link #DEFAULT_INDEX_SLOTS} ids, ~20 bytes each. A
+ * session that ends further ahead of the oldest one still open (one long session, millions of short
+ * ones behind it) has its text spilled and its entry (offset, length: {@link #ENTRY} bytes) written
+ * at {@code (id - base) * 12} in a second temporary file, the spilled index, through a cache of two
+ * blocks; as the oldest session ends and the ring moves on, entries come back from that file in id
+ * order, one per id. So memory is bounded by the two budgets whatever the number of sessions waiting
+ * (it used to grow ~16 bytes per id: 4.3 M sessions behind one ran out of a 256 MiB heap). Nothing is
+ * encoded or decoded twice: held and spilled text is the output's own bytes.
  *
  * <p>A session that is filtered out still calls {@link #begin}/{@link #end} and leaves an empty text:
  * the order advances past it. What the sink writes outside a session keeps its place: text written
@@ -46,6 +51,12 @@ public final class IdOrderedOutput implements Closeable {
 
     /** what may be held in memory, in bytes, unless {@code -Dtcplens.reorder.budget=N} says otherwise */
     public static final long DEFAULT_BUDGET = Long.getLong("tcplens.reorder.budget", 16L << 20);
+    /** ids indexed in memory (a power of two): 2^18, ~5 MiB of ring */
+    public static final int DEFAULT_INDEX_SLOTS = 1 << 18;
+    /** bytes of a spilled index entry: the text's offset in the spill file (8), its length + 1 (4; 0: no text) */
+    static final int ENTRY = 12;
+    /** bytes of a ring slot: the text's reference, offset and length (a reference counted as 8) */
+    private static final int SLOT_BYTES = 8 + 8 + 4;
 
     private static final int ABSENT = -1;
     private static final long IN_MEMORY = -1;
@@ -58,14 +69,31 @@ public final class IdOrderedOutput implements Closeable {
     private boolean anyText;
     private final ChunkWriter writer = new ChunkWriter();
 
-    // the ring of held texts: slot (head + id - next) & (capacity - 1)
+    // the ring of held texts: slot (head + id - next) & (capacity - 1), for ids below limit
     private long next;
     private int head;
-    private byte[][] memory = new byte[1024][];
-    private long[] offset = new long[1024];
-    private int[] length = new int[1024];
-    private int held;
+    private byte[][] memory;
+    private long[] offset;
+    private int[] length;
+    private long held;
     private long heldBytes;
+    private final int maxSlots;
+    /** ids from here on that ended are in the spilled index (if farMax >= limit), not in the ring */
+    private long limit;
+    /** the highest id whose entry was written to the spilled index (-1: none) */
+    private long farMax = -1;
+
+    // the spilled index, made when first needed: entry of id at (id - indexBase) * ENTRY
+    private Path indexPath;
+    private FileChannel index;
+    private long indexBase;
+    private final int blockEntries;
+    private final ByteBuffer[] blocks = new ByteBuffer[2];
+    private final long[] blockNumber = {-1, -1};
+    private final boolean[] blockDirty = new boolean[2];
+    private int lastBlock;
+    private long indexReads;
+    private long indexWrites;
 
     // the text of the session being rendered (between begin and end); -1 outside a session
     private long current = -1;
@@ -97,10 +125,25 @@ public final class IdOrderedOutput implements Closeable {
 
     /** @param separator written between two session texts that are not empty, in id order (null: nothing) */
     public IdOrderedOutput(OutputStream out, long budget, String separator) {
+        this(out, budget, separator, DEFAULT_INDEX_SLOTS);
+    }
+
+    /** @param maxSlots ids indexed in memory (a power of two); entries further ahead go to the spilled index */
+    IdOrderedOutput(OutputStream out, long budget, String separator, int maxSlots) {
+        if (maxSlots < 1 || Integer.bitCount(maxSlots) != 1 || maxSlots > 1 << 30) {
+            throw new IllegalArgumentException("maxSlots must be a power of two up to 2^30: " + maxSlots);
+        }
         this.out = out;
         this.budget = budget;
         this.separator = separator == null ? null : separator.getBytes(StandardCharsets.UTF_8);
+        this.maxSlots = maxSlots;
+        this.blockEntries = Math.min(1024, maxSlots);
+        int capacity = Math.min(1024, maxSlots);
+        memory = new byte[capacity][];
+        offset = new long[capacity];
+        length = new int[capacity];
         Arrays.fill(length, ABSENT);
+        limit = capacity;
     }
 
     /** what the sink writes into */
@@ -132,6 +175,14 @@ public final class IdOrderedOutput implements Closeable {
             emit(bytes, n);
             advance();
             release();
+            return;
+        }
+        if (id >= limit && !inRing(id)) {
+            if (id <= farMax && readEntry(id) != ABSENT) {
+                throw new IllegalArgumentException("session " + id + " written twice");
+            }
+            writeEntry(id, n == 0 ? 0 : spill(bytes, n), n);
+            held++;
             return;
         }
         int slot = slot(id);
@@ -177,8 +228,34 @@ public final class IdOrderedOutput implements Closeable {
     }
 
     /** sessions whose text is held, waiting for an older one to end */
-    public int held() {
+    public long held() {
         return held;
+    }
+
+    /**
+     * Bytes held in memory for the texts waiting: their text within the budget, the ring of index
+     * entries and the spilled index's two cached blocks (not the buffers of the text being written).
+     */
+    public long heldInMemory() {
+        long blockBytes = 0;
+        for (ByteBuffer b : blocks) {
+            blockBytes += b == null ? 0 : b.capacity();
+        }
+        return heldBytes + (long) memory.length * SLOT_BYTES + blockBytes;
+    }
+
+    /** entries written to the spilled index, and read back from it into the ring (blocks cached) */
+    long indexWrites() {
+        return indexWrites;
+    }
+
+    long indexReads() {
+        return indexReads;
+    }
+
+    /** ids the ring indexes in memory now */
+    int slots() {
+        return memory.length;
     }
 
     /** bytes written to the spill file so far (0 if it was never needed) */
@@ -191,15 +268,31 @@ public final class IdOrderedOutput implements Closeable {
         return spillPath;
     }
 
-    /** deletes the spill file; does not close the output */
+    /** the spilled index, or null if none was needed (yet) */
+    Path indexFile() {
+        return indexPath;
+    }
+
+    /** deletes the spill file and the spilled index; does not close the output */
     @Override
     public void close() throws IOException {
-        if (spill != null) {
-            try {
-                spill.close();
-            } finally {
-                spill = null;
-                Files.deleteIfExists(spillPath);
+        try {
+            if (spill != null) {
+                try {
+                    spill.close();
+                } finally {
+                    spill = null;
+                    Files.deleteIfExists(spillPath);
+                }
+            }
+        } finally {
+            if (index != null) {
+                try {
+                    index.close();
+                } finally {
+                    index = null;
+                    Files.deleteIfExists(indexPath);
+                }
             }
         }
     }
@@ -249,18 +342,28 @@ public final class IdOrderedOutput implements Closeable {
         return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private int slot(long id) {
+    /**
+     * For an id at or beyond {@link #limit}: true if the ring can take it (growing up to maxSlots and
+     * moving the limit on), false if its entry goes to the spilled index. The ring can take it only
+     * while the spilled index holds nothing from the limit on, so that every id has one place.
+     */
+    private boolean inRing(long id) {
         long ahead = id - next;
-        if (ahead >= memory.length) {
-            grow(ahead);
+        if (farMax >= limit) {
+            return false;
         }
-        return (int) ((head + ahead) & (memory.length - 1));
+        if (ahead >= memory.length && memory.length < maxSlots) {
+            grow(Math.min(ahead, maxSlots - 1));
+        }
+        limit = next + memory.length;
+        return ahead < memory.length;
+    }
+
+    private int slot(long id) {
+        return (int) ((head + id - next) & (memory.length - 1));
     }
 
     private void grow(long ahead) {
-        if (ahead >= 1 << 30) {
-            throw new IllegalStateException("session " + (next + ahead) + " is too far ahead of " + next);
-        }
         int capacity = memory.length;
         int bigger = Integer.highestOneBit((int) ahead) << 1;
         byte[][] m = new byte[bigger][];
@@ -280,9 +383,106 @@ public final class IdOrderedOutput implements Closeable {
         head = 0;
     }
 
-    private void advance() {
+    /**
+     * The oldest id moves on by one; while the spilled index holds entries from the limit on, the
+     * freed slot takes the next one's (the ring then always covers {@code [next, next + capacity)}).
+     */
+    private void advance() throws IOException {
         next++;
         head = (head + 1) & (memory.length - 1);
+        if (farMax >= limit) {
+            long id = limit++;
+            int slot = slot(id);
+            int len = readEntry(id);
+            if (len != ABSENT) {
+                indexReads++;
+                length[slot] = len;
+                if (len == 0) {
+                    memory[slot] = EMPTY;
+                    offset[slot] = IN_MEMORY;
+                } else {
+                    offset[slot] = entryOffset;
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // the spilled index
+
+    /** the offset of the entry {@link #readEntry} read last */
+    private long entryOffset;
+
+    /** writes the entry of {@code id} (beyond the ring): its text at {@code at} in the spill file, {@code len} bytes */
+    private void writeEntry(long id, long at, int len) throws IOException {
+        if (farMax < limit) {
+            // nothing from the limit on is in the file: what it holds is consumed; start it again
+            // when that is more than the ring (an index kept busy by one session only grows)
+            if (index != null && (limit - indexBase) >= maxSlots) {
+                index.truncate(0);
+                Arrays.fill(blockNumber, -1);
+                Arrays.fill(blockDirty, false);
+                indexBase = limit;
+            } else if (index == null) {
+                indexBase = limit;
+            }
+        }
+        ByteBuffer b = block(id);
+        int at12 = (int) ((id - indexBase) % blockEntries) * ENTRY;
+        b.putLong(at12, at);
+        b.putInt(at12 + 8, len + 1);
+        blockDirty[lastBlock] = true;
+        farMax = Math.max(farMax, id);
+        indexWrites++;
+    }
+
+    /** the length of the text of {@code id} (its offset in {@link #entryOffset}), or ABSENT */
+    private int readEntry(long id) throws IOException {
+        if (id < indexBase || id > farMax) {
+            return ABSENT;
+        }
+        ByteBuffer b = block(id);
+        int at12 = (int) ((id - indexBase) % blockEntries) * ENTRY;
+        entryOffset = b.getLong(at12);
+        return b.getInt(at12 + 8) - 1;
+    }
+
+    /** the cached block holding the entry of {@code id}; the other, least recently used, is written back */
+    private ByteBuffer block(long id) throws IOException {
+        if (index == null) {
+            indexPath = createTemp(".index");
+            index = FileChannel.open(indexPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        }
+        long number = (id - indexBase) / blockEntries;
+        for (int k = 0; k < 2; k++) {
+            if (blockNumber[k] == number) {
+                lastBlock = k;
+                return blocks[k];
+            }
+        }
+        int k = 1 - lastBlock;
+        int bytes = blockEntries * ENTRY;
+        if (blocks[k] == null) {
+            blocks[k] = ByteBuffer.allocate(bytes);
+        }
+        ByteBuffer b = blocks[k];
+        if (blockDirty[k]) {
+            b.clear();
+            while (b.hasRemaining()) {
+                index.write(b, blockNumber[k] * bytes + b.position());
+            }
+            blockDirty[k] = false;
+        }
+        b.clear();
+        while (b.hasRemaining() && index.read(b, number * bytes + b.position()) >= 0) {
+            // a block not written yet reads as zeros, past the end as nothing
+        }
+        while (b.hasRemaining()) {
+            b.put((byte) 0);
+        }
+        blockNumber[k] = number;
+        lastBlock = k;
+        return b;
     }
 
     /** writes the held texts that are due, from {@code next} up to the first id not yet ended */
@@ -325,14 +525,7 @@ public final class IdOrderedOutput implements Closeable {
     /** Appends the bytes to the spill file (through a buffer); returns where they start in it. */
     private long spill(byte[] text, int len) throws IOException {
         if (spill == null) {
-            try {
-                spillPath = Files.createTempFile("tcplens-reorder-", ".spill");
-            } catch (IOException e) {
-                throw new IOException("no room for sessions waiting for an older one: cannot create a temporary file in "
-                        + System.getProperty("java.io.tmpdir") + " (" + e + "); point JAVA_OPTS=-Djava.io.tmpdir=DIR"
-                        + " at a writable folder", e);
-            }
-            spillPath.toFile().deleteOnExit();
+            spillPath = createTemp(".spill");
             spill = FileChannel.open(spillPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
             spillOut = ByteBuffer.allocate(IO_BUFFER);
         }
@@ -347,6 +540,20 @@ public final class IdOrderedOutput implements Closeable {
         }
         spillSize = spillFlushed + spillOut.position();
         return at;
+    }
+
+    /** a temporary file, deleted at exit if {@link #close} does not get to it */
+    private static Path createTemp(String suffix) throws IOException {
+        Path path;
+        try {
+            path = Files.createTempFile("tcplens-reorder-", suffix);
+        } catch (IOException e) {
+            throw new IOException("no room for sessions waiting for an older one: cannot create a temporary file in "
+                    + System.getProperty("java.io.tmpdir") + " (" + e + "); point JAVA_OPTS=-Djava.io.tmpdir=DIR"
+                    + " at a writable folder", e);
+        }
+        path.toFile().deleteOnExit();
+        return path;
     }
 
     private void flushSpill() throws IOException {

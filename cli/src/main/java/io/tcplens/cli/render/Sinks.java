@@ -1,6 +1,5 @@
 package io.tcplens.cli.render;
 
-import io.tcplens.analyzer.session.PacketListener;
 import io.tcplens.analyzer.session.SessionRecord;
 
 import java.io.IOException;
@@ -23,7 +22,7 @@ public final class Sinks {
      * A sink and, when the format needs per-packet facts (Zeek's IP byte counts, the HTML ladders),
      * the packet listener to give the analyzer ({@code null} otherwise).
      */
-    public record Report(SessionSink sink, PacketListener packets) {
+    public record Report(SessionSink sink, PacketStore packets) {
     }
 
     /**
@@ -45,7 +44,7 @@ public final class Sinks {
                                 Predicate<SessionRecord> filter, Clock clock, boolean ordered) throws IOException {
         PacketStore store = switch (format) {
             case zeek -> new PacketStore(0, onlySession);
-            case html -> new PacketStore(HtmlReport.MAX_PACKETS, onlySession);
+            case html -> new PacketStore(HtmlReport.MAX_PACKETS, onlySession, PacketStore.defaultBudget());
             default -> null;
         };
         SessionSink sink = switch (format) {

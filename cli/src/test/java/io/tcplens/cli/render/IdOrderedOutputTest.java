@@ -256,4 +256,82 @@ class IdOrderedOutputTest {
         }
         assertEquals(String.join("", texts), out.toString());
     }
+
+    /** a ring of a few slots: ids beyond it go through the spilled index, whatever the order and budget */
+    @ParameterizedTest(name = "ring of {0}")
+    @ValueSource(ints = {1, 2, 16, 64})
+    void aSmallRingSpillsTheIndexAndKeepsTheOrder(int slots) throws IOException {
+        List<String> texts = texts(2_000, new Random(42));
+        String expected = String.join("", texts);
+        for (long budget : new long[] {0, 5_000, 1L << 30}) {
+            for (long seed = 1; seed <= 3; seed++) {
+                Utf8 out = new Utf8();
+                Path index;
+                try (IdOrderedOutput ordered = new IdOrderedOutput(out, budget, null, slots)) {
+                    assertEquals(expected, shuffledThrough(ordered, out, texts, seed), "budget " + budget);
+                    assertTrue(ordered.indexWrites() > 0, "entries beyond the ring are spilled");
+                    assertEquals(ordered.indexWrites(), ordered.indexReads(), "each read back once");
+                    assertTrue(ordered.slots() <= slots);
+                    index = ordered.indexFile();
+                    assertNotNull(index);
+                }
+                assertFalse(Files.exists(index), "the spilled index is deleted on close: " + index);
+            }
+            Utf8 out = new Utf8();
+            try (IdOrderedOutput ordered = new IdOrderedOutput(out, budget, ",", slots)) {
+                for (int id = texts.size() - 1; id >= 0; id--) {   // the oldest ends last
+                    ordered.offer(id, texts.get(id));
+                }
+                ordered.finish();
+            }
+            assertEquals(String.join(",", texts.stream().filter(t -> !t.isEmpty()).toList()), out.toString());
+        }
+    }
+
+    @Test
+    void anIdTwiceBeyondTheRingIsAnError() throws IOException {
+        try (IdOrderedOutput ordered = new IdOrderedOutput(new Utf8(), 0, null, 4)) {
+            ordered.offer(10, "a");
+            ordered.offer(11, "");
+            assertThrows(IllegalArgumentException.class, () -> ordered.offer(10, "again"));
+            assertThrows(IllegalArgumentException.class, () -> ordered.offer(11, "again"));
+        }
+    }
+
+    /**
+     * Issue 13, item 12: one session open from the start while two million later ones end. The
+     * memory held stays within the text budget plus the ring (2^18 slots of 20 bytes) plus two cached
+     * blocks of the spilled index (1,024 entries of 12 bytes): it used to grow ~16-20 bytes an id
+     * (here 40 MB). The output is the texts in order of id.
+     */
+    @Test
+    void twoMillionIdsBehindOneOpenStayWithinTheBudget() throws IOException {
+        int n = 2_000_000;
+        long budget = 1 << 20;
+        StringBuilder expected = new StringBuilder("#0 the long one\n");
+        Utf8 out = new Utf8();
+        long bound = budget + (long) IdOrderedOutput.DEFAULT_INDEX_SLOTS * 20 + 2 * 1024 * 12;
+        assertEquals(6_316_032, bound);
+        try (IdOrderedOutput ordered = new IdOrderedOutput(out, budget, null)) {
+            for (int id = 1; id <= n; id++) {
+                String text = id % 7 == 0 ? "" : "#" + id + " →\n";   // every 7th filtered out
+                expected.append(text);
+                ordered.offer(id, text);
+                if (id % 100_000 == 0) {
+                    assertTrue(ordered.heldInMemory() <= bound, ordered.heldInMemory() + " bytes held after " + id);
+                }
+            }
+            assertEquals(n, ordered.held());
+            assertEquals(0, out.size());
+            assertEquals(1 << 18, ordered.slots());
+            // ids 1..2^18-1 sit in the ring, 2^18..2,000,000 in the spilled index
+            assertEquals(n - (1 << 18) + 1, ordered.indexWrites());
+            ordered.offer(0, "#0 the long one\n");
+            assertEquals(n - (1 << 18) + 1, ordered.indexReads());
+            assertEquals(0, ordered.held());
+            assertTrue(ordered.heldInMemory() <= bound, ordered.heldInMemory() + " bytes held");
+            ordered.finish();
+        }
+        assertEquals(expected.toString(), out.toString());
+    }
 }

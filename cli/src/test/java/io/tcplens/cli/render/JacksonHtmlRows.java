@@ -75,6 +75,9 @@ final class JacksonHtmlRows implements HtmlReport.Rows {
         }
         g.writeEndArray();
         g.writeString(names.toString());
+        if (p.notKept() > 0) {
+            g.writeNumber(p.notKept());
+        }
         g.writeEndArray();
         g.close();
         out.write(buffer.toString().replace("<", "\\u003c"));
