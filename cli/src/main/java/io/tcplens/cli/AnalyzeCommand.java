@@ -29,13 +29,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /** {@code tcplens analyze FILE...}: every TCP session of one or more capture files. */
 @Command(name = "analyze",
@@ -57,7 +54,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     ReportFormat format;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "write the report to FILE (written whole, or not at all) instead of standard output")
+            description = "write the report to FILE instead of standard output: a regular file is written whole or "
+                    + "not at all (under a temporary name, renamed at the end; a link's target is replaced), a device "
+                    + "or FIFO is written in place, - is standard output")
     Path output;
 
     @Option(names = "--session", paramLabel = "ID",
@@ -88,15 +87,15 @@ final class AnalyzeCommand implements Callable<Integer> {
                     + "host, checksum offload makes outgoing segments' checksums wrong)")
     boolean verifyChecksums;
 
-    /** how long SIGINT/SIGTERM waits for the report of what was read so far to be finished */
-    static final long INTERRUPT_GRACE_SECONDS = 10;
     /** stdout is checked for a closed pipe after this many sessions (each check flushes) */
     static final int PIPE_CHECK_EVERY = 8;
     /** chars of session text held in memory while waiting for an older session to end (tests lower it) */
     static long reorderBudget = IdOrderedOutput.DEFAULT_BUDGET;
 
-    /** set by the shutdown hook (SIGINT, SIGTERM): stop reading, report what was read */
+    /** set by the first SIGINT or SIGTERM: stop reading, report what was read */
     private volatile boolean interrupted;
+    /** the run's SIGINT/SIGTERM handlers: the exit code after a signal */
+    private StopSignals signals;
     /** the run's analyzer, closed however the run ends */
     private Analyzer running;
     /** set when stdout is a pipe whose reader went away ({@code tcplens analyze big.pcap | head}) */
@@ -116,38 +115,15 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CountDownLatch reported = new CountDownLatch(1);
-        // SIGINT/SIGTERM run shutdown hooks: this one stops the reading and waits (bounded) until the
-        // sessions read so far are reported and the -o file is in place; the JVM then exits with
-        // 128 + the signal number (130 for SIGINT, 143 for SIGTERM)
-        Thread hook = new Thread(() -> {
-            interrupted = true;
-            try {
-                reported.await(INTERRUPT_GRACE_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "tcplens-interrupt");
-        boolean hooked = false;
-        try {
-            Runtime.getRuntime().addShutdownHook(hook);
-            hooked = true;
-        } catch (IllegalStateException | SecurityException e) {
-            // already shutting down: run without the hook
-        }
-        try {
+        // the first SIGINT/SIGTERM stops the reading; the sessions read so far are then reported, with no
+        // deadline, the -o file is put in place and the exit code is 128 + the signal's number (130, 143).
+        // A second signal ends the process at once (StopSignals)
+        try (StopSignals signals = StopSignals.install(() -> interrupted = true)) {
+            this.signals = signals;
             return analyze();
         } finally {
             spec.commandLine().getOut().flush();
             spec.commandLine().getErr().flush();
-            reported.countDown();
-            if (hooked) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException e) {
-                    // shutdown in progress: the hook is running and has just been released
-                }
-            }
         }
     }
 
@@ -161,14 +137,6 @@ final class AnalyzeCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         List<String> warnings = new ArrayList<>();
-        if (output != null) {
-            for (Path file : files) {
-                if (sameFile(output, file)) {
-                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "-o " + output
-                            + " is also an input file: tcplens never overwrites a capture; choose another report name");
-                }
-            }
-        }
         long[] written = {0};
         SessionFilter sessionFilter = filters.sessionFilter(spec.commandLine());
         BpfFilter bpf = filters.bpfFilter();
@@ -180,7 +148,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         // there). --session ID with text prints one session's packet table when that session ends (its
         // packets held in a temporary file, not in memory: PacketTable); the other sessions are dropped.
         boolean byText = packets == null;
-        try (packets; Output out = Output.open(output, stdout);
+        try (packets; Output out = Output.open(output, files, stdout);
              IdOrderedOutput ordered = byText ? new IdOrderedOutput(out.stream(), reorderBudget, Sinks.separator(format))
                      : null) {
             Sinks.Report report = Sinks.create(format, ordered != null ? ordered.writer() : out.writer(), !brief,
@@ -210,7 +178,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                     return;
                 }
                 found[0] = true;
-                if (output == null && ++written[0] % PIPE_CHECK_EVERY == 0 && out.stdoutClosed()) {
+                if (Output.toStdout(output) && ++written[0] % PIPE_CHECK_EVERY == 0 && out.stdoutClosed()) {
                     pipeClosed = true;   // nobody reads stdout any more: stop quietly
                     throw STOP;
                 }
@@ -345,7 +313,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 for (String w : warnings) {
                     stderr.println("tcplens: warning: " + w);
                 }
-                return ExitCode.INTERRUPTED;
+                return signals.exitCode(ExitCode.INTERRUPTED);
             }
         } catch (IOException | UncheckedIOException e) {
             throw new UserError(ExitCode.OUTPUT_ERROR, "cannot write the report: " + Output.reason(e));
@@ -358,15 +326,6 @@ final class AnalyzeCommand implements Callable<Integer> {
             stderr.println("tcplens: warning: " + w);
         }
         return warnings.isEmpty() ? ExitCode.OK : ExitCode.INPUT_TRUNCATED;
-    }
-
-    /** true if both name the same existing file (a link or another spelling counts) */
-    static boolean sameFile(Path a, Path b) {
-        try {
-            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
-        } catch (IOException e) {
-            return false;
-        }
     }
 
 }

@@ -31,8 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code tcplens capture -i IFACE}: live capture through libpcap; each session is printed the
@@ -79,7 +77,9 @@ final class CaptureCommand implements Callable<Integer> {
     int bufferSize;
 
     @Option(names = "-w", paramLabel = "FILE.pcap",
-            description = "also write every captured packet to FILE.pcap (nanosecond pcap when libpcap offers it)")
+            description = "also write every captured packet to FILE.pcap (nanosecond pcap when libpcap offers it; "
+                    + "renamed into place when the capture stops; a device or FIFO is written in place, - is "
+                    + "standard output)")
     Path writeFile;
 
     @Option(names = "--time-stamp-precision", paramLabel = "PRECISION", defaultValue = "nano",
@@ -92,8 +92,8 @@ final class CaptureCommand implements Callable<Integer> {
     ReportFormat format;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "write the report to FILE (under a temporary name, renamed when the capture stops) "
-                    + "instead of standard output")
+            description = "write the report to FILE (under a temporary name, renamed when the capture stops; "
+                    + "a device or FIFO is written in place, - is standard output) instead of standard output")
     Path output;
 
     @Option(names = "--brief", description = "text: one line per session, no timeline")
@@ -147,53 +147,34 @@ final class CaptureCommand implements Callable<Integer> {
         } catch (CaptureException e) {
             throw new UserError(ExitCode.of(e.reason()), e.getMessage());
         }
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            capture.stop();
-            try {
-                done.await(3, TimeUnit.SECONDS); // let the main thread print the open sessions and statistics
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "tcplens-stop");
-        boolean hooked = false;
-        try (capture) {
-            try {
-                Runtime.getRuntime().addShutdownHook(hook);
-                hooked = true;
-            } catch (IllegalStateException e) {
-                return ExitCode.OK; // already shutting down
-            }
+        // the first SIGINT/SIGTERM stops the capture; the main thread then prints the open sessions and the
+        // statistics, with no deadline, and exits 128 + the signal's number. A second one ends it at once
+        try (capture; StopSignals signals = StopSignals.install(capture::stop)) {
             running = capture;
-            return run(capture, stdout, stderr);
+            int code = run(capture, stdout, stderr);
+            return code == ExitCode.OK ? signals.exitCode(code) : code;
         } finally {
             running = null;
-            done.countDown();
-            if (hooked) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException e) {
-                    // shutting down: the hook is running
-                }
-            }
         }
     }
 
     private int run(LiveCapture capture, PrintWriter stdout, PrintWriter stderr) {
         PcapWriter writer = null;
+        OutputFile pcapFile = null;
         if (writeFile != null) {
+            pcapFile = OutputFile.open("-w", writeFile, null);
             try {
-                writer = new PcapWriter(writeFile, capture.linkType(), snaplen,
+                writer = new PcapWriter(pcapFile.stream(), capture.linkType(), snaplen,
                         capture.nanosecondTimestamps() && precision.equals("nano"));
                 writer.flush();
             } catch (IOException e) {
-                throw new UserError(ExitCode.OUTPUT_ERROR, "cannot write " + writeFile + ": " + Output.reason(e)
-                        + " (check that the folder exists and is writable)");
+                pcapFile.close();
+                throw new UserError(ExitCode.OUTPUT_ERROR, "cannot write " + Output.reason(e));
             }
         }
         // statistics, notes and --interim lines go where they do not mix into a machine-readable report
-        PrintWriter sideOut = format == ReportFormat.text && output == null ? stdout : stderr;
-        try (Output report = Output.open(output, stdout)) {
+        PrintWriter sideOut = format == ReportFormat.text && Output.toStdout(output) ? stdout : stderr;
+        try (Output report = Output.open(output, null, stdout)) {
             Writer out = report.writer();
             Sinks.Report sinks = Sinks.create(format, out, !brief, null, "live capture on " + device, null,
                     java.time.Clock.systemUTC());
@@ -268,9 +249,12 @@ final class CaptureCommand implements Callable<Integer> {
             analyzer.finish();
             if (w != null) {
                 try {
-                    w.close();
+                    w.flush();
                 } catch (IOException e) {
                     writeError[0] = writeError[0] != null ? writeError[0] : e;
+                }
+                if (writeError[0] == null) {
+                    pcapFile.commit();   // in place, or renamed over -w FILE
                 }
             }
             DecodeStats st = analyzer.stats();
@@ -305,7 +289,7 @@ final class CaptureCommand implements Callable<Integer> {
                         + " or narrow the filter");
             }
             if (writeError[0] != null) {
-                throw new UserError(ExitCode.OUTPUT_ERROR, "cannot write " + writeFile + ": " + Output.reason(writeError[0]));
+                throw new UserError(ExitCode.OUTPUT_ERROR, "cannot write " + Output.reason(writeError[0]));
             }
             CaptureException failure = capture.failure();
             if (failure != null) {
@@ -316,12 +300,8 @@ final class CaptureCommand implements Callable<Integer> {
         } catch (IOException | UncheckedIOException e) {
             throw new UserError(ExitCode.OUTPUT_ERROR, "cannot write the report: " + Output.reason(e));
         } finally {
-            if (writer != null) {
-                try {
-                    writer.close();
-                } catch (IOException ignored) {
-                    // reported above when it mattered
-                }
+            if (pcapFile != null) {
+                pcapFile.close();   // unless committed: the temporary file goes, an older -w file stays as it was
             }
         }
     }
@@ -360,6 +340,10 @@ final class CaptureCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--time-stamp-precision must be nano or micro");
         }
         cap.validate(spec.commandLine());
+        if (OutputFile.isStdout(writeFile) && Output.toStdout(output)) {
+            throw new ParameterException(spec.commandLine(),
+                    "-w - writes the packets to standard output: give the report a file too (-o FILE)");
+        }
         if (filter != null && filterWords != null && !filterWords.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "give the filter once: with -f or after the options");
         }

@@ -13,9 +13,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -43,7 +41,8 @@ final class ExtractCommand implements Callable<Integer> {
     long session;
 
     @Option(names = {"-w", "--write"}, paramLabel = "OUT.pcap", required = true,
-            description = "the pcap file to write (written whole, or not at all)")
+            description = "the pcap file to write (written whole, or not at all: under a temporary name, renamed at "
+                    + "the end; a device or FIFO is written in place, - is standard output)")
     Path output;
 
     /** the same session options as analyze, so the ids are analyze's */
@@ -55,6 +54,14 @@ final class ExtractCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // the output is written whole or not at all: a signal removes its temporary file and ends the run at once
+        try (StopSignals signals = StopSignals.install(null)) {
+            return extract();
+        }
+    }
+
+    private int extract() {
+        OutputFile.refuseInputs("-w", output, files);
         var readerKind = sessionOptions.readerKind(spec.commandLine());
         sessionOptions.validate(spec.commandLine());
         var bpf = filters.bpfFilter();
@@ -95,15 +102,9 @@ final class ExtractCommand implements Callable<Integer> {
         // pass 2: copy those frames
         long[] wanted = Arrays.copyOf(indices[0], count[0]);
         Arrays.sort(wanted);
-        Path target = output.toAbsolutePath();
-        Path temp;
-        try {
-            temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
-        } catch (IOException e) {
-            throw new UserError(ExitCode.OUTPUT_ERROR, "cannot write " + output + ": " + Output.reason(e)
-                    + " (check that the folder exists and is writable)");
-        }
-        try {
+        String name;
+        try (OutputFile pcap = OutputFile.open("-w", output, files)) {
+            name = pcap.name();
             long[] index = {-1};
             int[] next = {0};
             PcapWriter[] writer = {null};
@@ -118,7 +119,7 @@ final class ExtractCommand implements Callable<Integer> {
                 try {
                     if (writer[0] == null) {
                         linkType[0] = lt;
-                        writer[0] = new PcapWriter(Files.newOutputStream(temp), lt, 262144, true);
+                        writer[0] = new PcapWriter(pcap.stream(), lt, 262144, true);
                     } else if (lt != linkType[0]) {
                         throw new UserError(ExitCode.USAGE, "session " + session + " spans interfaces with link types "
                                 + linkType[0] + " and " + lt + ": a pcap file holds one link type");
@@ -129,24 +130,18 @@ final class ExtractCommand implements Callable<Integer> {
                 }
             }, new ArrayList<>());
             if (writer[0] == null) {
-                writer[0] = new PcapWriter(Files.newOutputStream(temp), 1, 262144, true);
+                writer[0] = new PcapWriter(pcap.stream(), 1, 262144, true);
             }
-            writer[0].close();
+            writer[0].flush();
             if (failure[0] != null) {
                 throw failure[0];
             }
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            pcap.commit();
         } catch (IOException e) {
-            throw new UserError(ExitCode.OUTPUT_ERROR, "cannot write " + output + ": " + Output.reason(e));
-        } finally {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // nothing more to do
-            }
+            throw new UserError(ExitCode.OUTPUT_ERROR, "cannot write " + Output.reason(e));
         }
         err.println("tcplens: wrote " + Units.plural(wanted.length, "frame", "frames") + " of session " + session
-                + " to " + output);
+                + " to " + name);
         String capNote = sessionOptions.cap.note(analyzer.sessions());
         if (capNote != null) {
             err.println("tcplens: note: " + capNote);

@@ -10,13 +10,13 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.List;
 
 /**
- * Where a report goes: standard output, or a file written under a temporary name and renamed
- * into place only when the run succeeds, so a failed run never leaves half a report behind.
+ * Where a report goes: standard output ({@code -o} not given, or {@code -o -}), or the file {@link OutputFile}
+ * opens for the path (a regular file is written under a temporary name and renamed into place only when the run
+ * succeeds, so a failed run never leaves half a report behind; a device or FIFO is written in place).
  * A report is written either as text ({@link #writer()}) or as UTF-8 bytes ({@link #stream()}, what
  * the line-based reports use: they are encoded once, as they are rendered).
  */
@@ -26,15 +26,13 @@ final class Output implements AutoCloseable {
 
     private final Writer writer;
     private final OutputStream stream;
-    private final Path target;
-    private final Path temp;
-    private boolean committed;
+    /** the -o file, or null for standard output */
+    private final OutputFile file;
 
-    private Output(Writer writer, OutputStream stream, Path target, Path temp) {
+    private Output(Writer writer, OutputStream stream, OutputFile file) {
         this.writer = writer;
         this.stream = stream;
-        this.target = target;
-        this.temp = temp;
+        this.file = file;
     }
 
     /**
@@ -55,27 +53,30 @@ final class Output implements AutoCloseable {
         }
     }
 
-    static Output open(Path target, PrintWriter stdout) {
-        if (target == null) {
+    /** true when a report to {@code target} (-o, null when not given) goes to standard output */
+    static boolean toStdout(Path target) {
+        return target == null || OutputFile.isStdout(target);
+    }
+
+    /**
+     * Opens the report's output.
+     *
+     * @param inputs the capture files read: a {@code -o} naming one of them is refused (exit 2)
+     */
+    static Output open(Path target, List<Path> inputs, PrintWriter stdout) {
+        if (toStdout(target)) {
             PrintStream bytes = stdout instanceof Stdout s ? s.utf8Bytes() : null;
             if (bytes != null) {
                 stdout.flush();
                 // PrintStream, like PrintWriter, keeps an error (a closed pipe) for checkError()
-                return new Output(stdout, new BufferedOutputStream(bytes, BUFFER), null, null);
+                return new Output(stdout, new BufferedOutputStream(bytes, BUFFER), null);
             }
-            return new Output(stdout, new Utf8ToWriter(stdout), null, null);
+            return new Output(stdout, new Utf8ToWriter(stdout), null);
         }
-        Path abs = target.toAbsolutePath();
-        Path dir = abs.getParent();
-        try {
-            Path temp = Files.createTempFile(dir, "." + abs.getFileName(), ".part");
-            OutputStream bytes = new BufferedOutputStream(Files.newOutputStream(temp), BUFFER);
-            Writer w = new BufferedWriter(new OutputStreamWriter(bytes, StandardCharsets.UTF_8), BUFFER);
-            return new Output(w, bytes, abs, temp);
-        } catch (IOException e) {
-            throw new UserError(ExitCode.OUTPUT_ERROR, "cannot write " + target + ": " + reason(e)
-                    + " (check that the folder exists and is writable)");
-        }
+        OutputFile file = OutputFile.open("-o", target, inputs);
+        OutputStream bytes = new BufferedOutputStream(file.stream(), BUFFER);
+        Writer w = new BufferedWriter(new OutputStreamWriter(bytes, StandardCharsets.UTF_8), BUFFER);
+        return new Output(w, bytes, file);
     }
 
     /** the report as text */
@@ -93,7 +94,7 @@ final class Output implements AutoCloseable {
      * flushes what is written so far to find out. Always false for a report written to a file.
      */
     boolean stdoutClosed() {
-        if (target != null) {
+        if (file != null) {
             return false;
         }
         try {
@@ -110,39 +111,19 @@ final class Output implements AutoCloseable {
         try {
             writer.flush();
             stream.flush();
-            if (target != null) {
-                writer.close();
-                shareable(temp);
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            }
-            committed = true;
         } catch (IOException e) {
-            throw new UserError(ExitCode.OUTPUT_ERROR, "cannot write " + target + ": " + reason(e));
+            throw new UserError(ExitCode.OUTPUT_ERROR, "cannot write the report: " + reason(e));
+        }
+        if (file != null) {
+            file.commit();
         }
     }
 
+    /** Without {@link #commit}: the -o file is given up (its temporary file removed). */
     @Override
     public void close() {
-        if (target != null && !committed) {
-            try {
-                writer.close();
-            } catch (IOException ignored) {
-                // the partial file is deleted next
-            }
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // nothing more to do
-            }
-        }
-    }
-
-    /** createTempFile makes the file private (0600); a report is meant to be read by others: 0644 */
-    private static void shareable(Path file) {
-        try {
-            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException | IOException ignored) {
-            // not a POSIX file system: leave the default
+        if (file != null) {
+            file.close();
         }
     }
 
@@ -160,6 +141,9 @@ final class Output implements AutoCloseable {
 
     static String reason(IOException e) {
         String m = e.getMessage();
+        if (e.getClass() == IOException.class && m != null) {
+            return m;   // the operating system's words ("No space left on device") or our own
+        }
         return e.getClass().getSimpleName().replace("Exception", "") + (m != null ? " " + m : "");
     }
 }

@@ -321,6 +321,65 @@ class LiveCaptureTest {
         }
     }
 
+    /**
+     * -w follows the rule of every output (OutputFile): through a symbolic link the target is replaced and the
+     * link stays; the file appears when the capture stops, 0644 under the umask, with no .part left
+     */
+    @Test
+    void writeFileThroughALinkReplacesItsTarget() throws Exception {
+        Path real = Files.createDirectories(tmp.resolve("real"));
+        Path target = real.resolve("cap.pcap");
+        Files.writeString(target, "old");
+        Path link = tmp.resolve("link.pcap");
+        Files.createSymbolicLink(link, target);
+        try (ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout(SO_TIMEOUT);
+            CompletableFuture<Run> cap = startCapture("capture", "-i", "lo", "--brief", "-c", "3", "-w", link.toString(),
+                    "-f", "tcp port " + server.getLocalPort());
+            connection(server, "client-close");
+            Run r = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> cap.get());
+            assertEquals(0, r.code(), r.err());
+        }
+        assertTrue(Files.isSymbolicLink(link));
+        assertEquals(target, Files.readSymbolicLink(link));
+        Run offline = run("analyze", "--brief", target.toString());
+        assertEquals(0, offline.code(), offline.err());
+        assertTrue(offline.out().contains("1 session: 1 open"), offline.out());
+        try (var s = Files.list(real)) {
+            assertEquals(List.of(target), s.toList(), "no .part left");
+        }
+    }
+
+    /** -w - writes the pcap to standard output (libpcap's pcap_dump_open), the report going to its -o file */
+    @Test
+    void writeFileDashIsStandardOutput() throws Exception {
+        Path err = tmp.resolve("err.txt");
+        Path out = tmp.resolve("out.pcap");
+        try (ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout(SO_TIMEOUT);
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), "io.tcplens.cli.Main", "capture", "-i", "lo", "--brief",
+                    "-c", "3", "-w", "-", "-o", tmp.resolve("report.txt").toString(), "-f", "tcp port " + server.getLocalPort())
+                    .directory(tmp.toFile()).redirectError(err.toFile()).redirectOutput(out.toFile()).start();
+            try {
+                for (int i = 0; i < 200 && !Files.readString(err).contains("capturing on"); i++) {
+                    assertTrue(p.isAlive(), () -> "capture exited: " + read(err));
+                    Thread.sleep(50);
+                }
+                connection(server, "client-close");
+                assertTrue(p.waitFor(10, TimeUnit.SECONDS), "capture did not stop after -c 3");
+            } finally {
+                p.destroyForcibly();
+            }
+            assertEquals(0, p.exitValue(), read(err));
+        }
+        assertFalse(Files.exists(tmp.resolve("-")), "no file named -");
+        Run offline = run("analyze", "--brief", out.toString());
+        assertEquals(0, offline.code(), offline.err());
+        assertTrue(offline.out().contains("1 session: 1 open"), offline.out());
+        assertTrue(read(tmp.resolve("report.txt")).contains("open at end of capture"), read(tmp.resolve("report.txt")));
+    }
+
     /** On 64-bit Linux the capture thread calls pcap_next_ex through JNA, not pcap4j. */
     @Test
     void theCaptureThreadReadsThroughJnaOn64BitLinux() throws Exception {

@@ -2,6 +2,7 @@ package io.tcplens.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -240,5 +241,161 @@ class SignalsAndPipesTest {
         try (var s = Files.list(tmp)) {
             assertTrue(s.noneMatch(f -> f.getFileName().toString().endsWith(".part")), "temporary file left behind");
         }
+    }
+
+    /**
+     * a raw-IPv4 pcap with {@code n} connection attempts nobody answers (one SYN each, distinct client ports and
+     * addresses): n sessions, all open at the end; read again, the same SYNs are retransmissions, no new sessions
+     */
+    static byte[] unansweredSyns(int n) {
+        ByteBuffer b = ByteBuffer.allocate(24 + n * (16 + 40)).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0xA1B2C3D4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(101);
+        for (int i = 0; i < n; i++) {
+            b.putInt(1_700_000_000).putInt(i % 1_000_000).putInt(40).putInt(40);
+            ByteBuffer p = b.slice().order(ByteOrder.BIG_ENDIAN);
+            p.put((byte) 0x45).put((byte) 0).putShort((short) 40).putInt(0).put((byte) 64).put((byte) 6).putShort((short) 0);
+            p.putInt(0x0A000000 | (i / 60000 + 1)).putInt(0x0A000100);
+            p.putShort((short) (1 + i % 60000)).putShort((short) 80);
+            p.putInt(1000).putInt(0);
+            p.put((byte) 0x50).put((byte) 0x02).putShort((short) 0).putInt(0);
+            b.position(b.position() + 40);
+        }
+        return b.array();
+    }
+
+    /** sessions open when the SIGTERM came */
+    static final int OPEN = 20_000;
+
+    /**
+     * {@code analyze -o} reading {@link #OPEN} open sessions and then the same SYNs again and again (read for many
+     * seconds); returns once the report's temporary file exists and reading has gone on for a while
+     */
+    private Process analyzeManyOpenSessions() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/kill")) || Files.isExecutable(Path.of("/usr/bin/kill")),
+                "no kill command to send signals");
+        byte[] syns = unansweredSyns(OPEN);
+        Files.write(tmp.resolve("first.pcap"), syns);
+        Files.write(tmp.resolve("again.pcap"), syns);
+        List<String> args = new ArrayList<>(List.of("analyze", "--format", "jsonl", "--max-sessions", "10000000",
+                "-o", tmp.resolve("report.jsonl").toString(), tmp.resolve("first.pcap").toString()));
+        for (int i = 0; i < 3000; i++) {
+            args.add(tmp.resolve("again.pcap").toString());
+        }
+        Process p = new ProcessBuilder(command(args.toArray(String[]::new))).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(tmp.resolve("err.txt").toFile()).start();
+        waitForPartFile(p);
+        Thread.sleep(1000);   // well into the copies: the OPEN sessions are in the table
+        Assumptions.assumeTrue(p.isAlive(), "tcplens finished before the signal could be sent");
+        return p;
+    }
+
+    private void waitForPartFile(Process p) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && p.isAlive()) {
+            try (var s = Files.list(tmp)) {
+                if (s.anyMatch(f -> f.getFileName().toString().endsWith(".part"))) {
+                    return;
+                }
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    static void kill(String signal, Process p) throws Exception {
+        Process k = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+        assertTrue(k.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(0, k.exitValue(), "kill -" + signal);
+    }
+
+    private List<Path> partFiles() throws IOException {
+        try (var s = Files.list(tmp)) {
+            return s.filter(f -> f.getFileName().toString().endsWith(".part")).toList();
+        }
+    }
+
+    /**
+     * However long the report of what was read takes after SIGTERM, it is completed: no deadline. The child is
+     * stopped (SIGSTOP) right after the SIGTERM for longer than the old deadline (a shutdown hook waited 10 s, then
+     * the JVM halted: no report, the .part left, with 1.2 M open sessions that happened without any pause).
+     */
+    @Test
+    void afterSigtermTheReportIsCompletedHoweverLongItTakes() throws Exception {
+        Process p = analyzeManyOpenSessions();
+        try {
+            kill("TERM", p);
+            Thread.sleep(300);
+            kill("STOP", p);
+            Thread.sleep(10_500);
+            kill("CONT", p);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "tcplens did not end after SIGTERM");
+        } finally {
+            p.destroyForcibly();
+        }
+        String err = Files.readString(tmp.resolve("err.txt"));
+        assertEquals(ExitCode.TERMINATED, p.exitValue(), err);
+        assertEquals(1, err.lines().count(), err);
+        String again = "tcplens: warning: interrupted while reading " + tmp.resolve("again.pcap") + " after ";
+        String before = "tcplens: warning: interrupted before " + tmp.resolve("again.pcap") + ":";
+        assertTrue(err.startsWith(again) || err.startsWith(before), err);
+        Path report = tmp.resolve("report.jsonl");
+        assertTrue(Files.isRegularFile(report), "no report after SIGTERM");
+        // every session read, each ended by the end of the capture, in order of id
+        long id = 0;
+        try (var lines = Files.lines(report)) {
+            for (String line : (Iterable<String>) lines::iterator) {
+                assertTrue(line.startsWith("{\"id\":" + id + ",") && line.contains("\"end_reason\":\"capture_end\"")
+                        && line.endsWith("}"), line);
+                id++;
+            }
+        }
+        assertEquals(OPEN, id, "sessions in the report");
+        assertEquals(List.of(), partFiles());
+    }
+
+    /** a second SIGTERM while the report is being finished ends the process at once and removes the .part */
+    @Test
+    void aSecondSignalEndsTheRunAtOnceAndRemovesThePartFile() throws Exception {
+        Process p = analyzeManyOpenSessions();
+        try {
+            kill("TERM", p);
+            Thread.sleep(200);   // the first is handled: the OPEN sessions are being reported
+            kill("TERM", p);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "tcplens did not end after the second SIGTERM");
+        } finally {
+            p.destroyForcibly();
+        }
+        String err = Files.readString(tmp.resolve("err.txt"));
+        assertEquals(ExitCode.TERMINATED, p.exitValue(), err);
+        assertEquals("tcplens: warning: interrupted again (SIGTERM): stopped at once; no output file was written\n", err);
+        assertFalse(Files.exists(tmp.resolve("report.jsonl")), "a report was written");
+        assertEquals(List.of(), partFiles());
+    }
+
+    /** extract's output is written whole or not at all: a signal while it is written leaves nothing */
+    @Test
+    void extractInterruptedLeavesNoPartFile() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/kill")) || Files.isExecutable(Path.of("/usr/bin/kill")),
+                "no kill command to send signals");
+        Path capture = tmp.resolve("many.pcap");
+        Files.write(capture, refusedConnections(100_000));
+        List<String> args = new ArrayList<>(List.of("extract", "--session", "0", "-w", tmp.resolve("s0.pcap").toString()));
+        for (int i = 0; i < 8; i++) {
+            args.add(capture.toString());
+        }
+        Process p = new ProcessBuilder(command(args.toArray(String[]::new))).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(tmp.resolve("err.txt").toFile()).start();
+        try {
+            waitForPartFile(p);   // the second pass, which writes, has begun
+            Assumptions.assumeTrue(p.isAlive() && !partFiles().isEmpty(), "extract finished before the signal could be sent");
+            kill("TERM", p);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "extract did not end after SIGTERM");
+        } finally {
+            p.destroyForcibly();
+        }
+        String err = Files.readString(tmp.resolve("err.txt"));
+        assertEquals(ExitCode.TERMINATED, p.exitValue(), err);
+        assertEquals("tcplens: warning: interrupted (SIGTERM): stopped at once; no output file was written\n", err);
+        assertFalse(Files.exists(tmp.resolve("s0.pcap")));
+        assertEquals(List.of(), partFiles());
     }
 }

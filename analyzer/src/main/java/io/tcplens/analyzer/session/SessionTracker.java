@@ -3,6 +3,7 @@ package io.tcplens.analyzer.session;
 import io.tcplens.analyzer.decode.TcpSegment;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -147,16 +148,23 @@ public final class SessionTracker {
         listener.onSession(session.toRecord(reason));
     }
 
-    /** The input is over: every session still in the table ends now, in order of id. */
+    /**
+     * The input is over: every session still in the table ends now, in order of id. Each record is built and
+     * handed to the listener one at a time, and the session is let go as soon as it is handed on, so memory
+     * falls as the flush goes (a million open sessions are never a million records at once).
+     */
     public void finish() {
-        List<TcpSession> remaining = new ArrayList<>(table.size());
+        TcpSession[] remaining = new TcpSession[table.size()];
+        int n = 0;
         for (ExpiryList list : new ExpiryList[] {open, ended}) {
-            for (TcpSession s = list.head(); s != null; s = s.next) {
-                remaining.add(s);
+            for (TcpSession s = list.head(); s != null && n < remaining.length; s = s.next) {
+                remaining[n++] = s;
             }
         }
-        remaining.sort(Comparator.comparingLong(TcpSession::id));
-        for (TcpSession s : remaining) {
+        Arrays.sort(remaining, 0, n, Comparator.comparingLong(TcpSession::id));
+        for (int i = 0; i < n; i++) {
+            TcpSession s = remaining[i];
+            remaining[i] = null;
             end(s, EndReason.CAPTURE_END);
         }
     }

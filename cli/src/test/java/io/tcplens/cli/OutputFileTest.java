@@ -1,0 +1,304 @@
+package io.tcplens.cli;
+
+import static io.tcplens.cli.AnalyzeCommandTest.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Where an output path goes (issue 13, "files must never be destroyed"): {@code -} is standard output, a device,
+ * FIFO or open file behind /proc is written in place, a symbolic link's target is replaced and the link stays, an
+ * output that is an input is refused, every new output is 0644 under the umask. Never the real /dev/null or
+ * /dev/stdout: devices are made with mknod in a temporary folder, standard output is reached through /dev/fd/1 and
+ * /proc/self/fd/1 (and a link to it made here) in a child JVM.
+ */
+class OutputFileTest {
+
+    @TempDir
+    Path tmp;
+
+    /** the child JVM's run: exit code, standard output as bytes, standard error */
+    record Child(int code, byte[] out, String err) {
+        String outText() {
+            return new String(out, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** tcplens in a child JVM in folder {@code dir}, killed if it has not ended within 60 s */
+    static Child child(Path dir, String... args) throws Exception {
+        return child(dir, SignalsAndPipesTest.command(args));
+    }
+
+    static Child child(Path dir, List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).start();
+        try {
+            p.getOutputStream().close();
+            byte[][] out = {null};
+            Thread drain = new Thread(() -> {
+                try {
+                    out[0] = p.getInputStream().readAllBytes();
+                } catch (IOException e) {
+                    out[0] = new byte[0];
+                }
+            });
+            drain.start();
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "tcplens did not end: " + command);
+            drain.join(10_000);
+            return new Child(p.exitValue(), out[0], err);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /** a sample capture by its absolute path (child JVMs run in the temporary folder) */
+    static String abs(String name) {
+        return Path.of(AnalyzeCommandTest.sample(name)).toAbsolutePath().toString();
+    }
+
+    static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    static void sh(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS), String.join(" ", cmd));
+        assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + out);
+    }
+
+    static BasicFileAttributes attrs(Path p) throws IOException {
+        return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    static List<Path> partFiles(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(f -> f.getFileName().toString().endsWith(".part")).toList();
+        }
+    }
+
+    // ------------------------------------------------------------------ devices and FIFOs: in place
+
+    @Test
+    void aCharacterDeviceIsWrittenInPlaceAndAFullOneIsExit11() throws Exception {
+        Assumptions.assumeTrue(isRoot(), "mknod needs root");
+        // the devices /dev/full (1, 7) and /dev/null (1, 3) are (Documentation/admin-guide/devices.txt), made here
+        Path full = tmp.resolve("full");
+        Path nul = tmp.resolve("null");
+        sh("mknod", full.toString(), "c", "1", "7");
+        sh("mknod", nul.toString(), "c", "1", "3");
+
+        AnalyzeCommandTest.Run r = run("analyze", "-o", full.toString(), abs("mixed.pcap"));
+        assertEquals(ExitCode.OUTPUT_ERROR, r.code(), r.err());
+        assertEquals("tcplens: cannot write the report: " + full + ": No space left on device\n", r.err());
+        assertTrue(attrs(full).isOther(), "still the device");
+
+        r = run("extract", abs("mixed.pcap"), "--session", "0", "-w", full.toString());
+        assertEquals(ExitCode.OUTPUT_ERROR, r.code(), r.err());
+        assertEquals("tcplens: cannot write " + full + ": No space left on device\n", r.err());
+        assertTrue(attrs(full).isOther(), "still the device");
+
+        r = run("analyze", "--brief", "-o", nul.toString(), abs("mixed.pcap"));
+        assertEquals(0, r.code(), r.err());
+        assertEquals("", r.err());
+        assertTrue(attrs(nul).isOther(), "still the device");
+        assertEquals(List.of(), partFiles(tmp));
+    }
+
+    @Test
+    void aFifoIsWrittenInPlaceForItsReader() throws Exception {
+        Path fifo = tmp.resolve("report.fifo");
+        sh("mkfifo", fifo.toString());
+        String report = run("analyze", "--brief", abs("mixed.pcap")).out();
+        assertEquals(report, new String(throughFifo(fifo, "analyze", "--brief", "-o", fifo.toString(), abs("mixed.pcap")),
+                StandardCharsets.UTF_8));
+        assertTrue(attrs(fifo).isOther(), "still a FIFO");
+
+        Path file = tmp.resolve("s3.pcap");
+        assertEquals(0, run("extract", abs("mixed.pcap"), "--session", "3", "-w", file.toString()).code());
+        assertArrayEquals(Files.readAllBytes(file),
+                throughFifo(fifo, "extract", abs("mixed.pcap"), "--session", "3", "-w", fifo.toString()));
+        assertTrue(attrs(fifo).isOther(), "still a FIFO");
+        assertEquals(List.of(), partFiles(tmp));
+    }
+
+    /** what a reader of {@code fifo} (cat, at most 30 s) gets while tcplens (a child JVM) runs {@code args} */
+    private byte[] throughFifo(Path fifo, String... args) throws Exception {
+        Process reader = new ProcessBuilder("timeout", "30", "cat", fifo.toString()).start();
+        try {
+            Child c = child(tmp, args);
+            assertEquals(0, c.code(), c.err());
+            byte[] got = reader.getInputStream().readAllBytes();
+            assertTrue(reader.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, reader.exitValue(), "the reader got an end of file");
+            return got;
+        } finally {
+            reader.destroyForcibly();
+        }
+    }
+
+    @Test
+    void standardOutputBehindProcIsWrittenInPlace() throws Exception {
+        String report = run("analyze", "--brief", abs("mixed.pcap")).out();
+        // a link to /proc/self/fd/1 is what /dev/stdout is
+        Path stdoutLink = tmp.resolve("stdout");
+        Files.createSymbolicLink(stdoutLink, Path.of("/proc/self/fd/1"));
+        for (String o : List.of("/dev/fd/1", "/proc/self/fd/1", stdoutLink.toString())) {
+            Child c = child(tmp, "analyze", "--brief", "-o", o, abs("mixed.pcap"));
+            assertEquals(0, c.code(), o + ": " + c.err());
+            assertEquals(report, c.outText(), o);
+        }
+        assertTrue(Files.isSymbolicLink(stdoutLink));
+        assertEquals(Path.of("/proc/self/fd/1"), Files.readSymbolicLink(stdoutLink));
+        // standard output redirected to a file: the report is appended to it, as the shell's >> would have it
+        Path file = tmp.resolve("out.txt");
+        Files.writeString(file, "kept\n");
+        Process p = new ProcessBuilder(SignalsAndPipesTest.command("analyze", "--brief", "-o", "/dev/fd/1",
+                abs("mixed.pcap"))).redirectOutput(ProcessBuilder.Redirect.appendTo(file.toFile()))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue());
+        } finally {
+            p.destroyForcibly();
+        }
+        assertEquals("kept\n" + report, Files.readString(file));
+        assertEquals(List.of(file, stdoutLink), listed(tmp));
+    }
+
+    // ------------------------------------------------------------------ - is standard output
+
+    @Test
+    void dashIsStandardOutput() throws Exception {
+        String report = run("analyze", "--brief", abs("mixed.pcap")).out();
+        Child c = child(tmp, "analyze", "--brief", "-o", "-", abs("mixed.pcap"));
+        assertEquals(0, c.code(), c.err());
+        assertEquals(report, c.outText());
+
+        Path file = tmp.resolve("s3.pcap");
+        assertEquals(0, run("extract", abs("mixed.pcap"), "--session", "3", "-w", file.toString()).code());
+        c = child(tmp, "extract", abs("mixed.pcap"), "--session", "3", "-w", "-");
+        assertEquals(0, c.code(), c.err());
+        assertArrayEquals(Files.readAllBytes(file), c.out());
+        assertEquals("tcplens: wrote 14 frames of session 3 to standard output\n", c.err());
+        assertFalse(Files.exists(tmp.resolve("-")), "no file named -");
+        assertEquals(List.of(file), listed(tmp));
+    }
+
+    // ------------------------------------------------------------------ links: the target is replaced
+
+    @Test
+    void aSymbolicLinkStaysALinkAndItsTargetIsReplaced() throws Exception {
+        Path real = Files.createDirectories(tmp.resolve("real"));
+        Path target = real.resolve("report.txt");
+        Files.writeString(target, "old\n");
+        Path link = tmp.resolve("link.txt");
+        Files.createSymbolicLink(link, Path.of("real", "report.txt"));   // relative, from the link's folder
+        Path chain = tmp.resolve("chain.txt");
+        Files.createSymbolicLink(chain, Path.of("link.txt"));
+        String report = run("analyze", "--brief", abs("mixed.pcap")).out();
+
+        AnalyzeCommandTest.Run r = run("analyze", "--brief", "-o", chain.toString(), abs("mixed.pcap"));
+        assertEquals(0, r.code(), r.err());
+        assertEquals(Path.of("link.txt"), Files.readSymbolicLink(chain));
+        assertEquals(Path.of("real", "report.txt"), Files.readSymbolicLink(link));
+        assertEquals(report, Files.readString(target));
+        assertTrue(attrs(target).isRegularFile());
+
+        // a dangling link names the file to create
+        Path dangling = tmp.resolve("new.pcap");
+        Files.createSymbolicLink(dangling, real.resolve("created.pcap"));
+        r = run("extract", abs("mixed.pcap"), "--session", "3", "-w", dangling.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.isSymbolicLink(dangling));
+        Path direct = tmp.resolve("direct.pcap");
+        assertEquals(0, run("extract", abs("mixed.pcap"), "--session", "3", "-w", direct.toString()).code());
+        assertArrayEquals(Files.readAllBytes(direct), Files.readAllBytes(real.resolve("created.pcap")));
+
+        assertEquals(List.of(), partFiles(tmp));
+        assertEquals(List.of(), partFiles(real));
+        assertEquals(List.of(real.resolve("created.pcap"), target), listed(real));
+    }
+
+    @Test
+    void aLoopOfLinksIsExit11AndTouchesNothing() throws Exception {
+        Path a = tmp.resolve("a");
+        Path b = tmp.resolve("b");
+        Files.createSymbolicLink(a, b.getFileName());
+        Files.createSymbolicLink(b, a.getFileName());
+        AnalyzeCommandTest.Run r = run("analyze", "-o", a.toString(), abs("mixed.pcap"));
+        assertEquals(ExitCode.OUTPUT_ERROR, r.code(), r.err());
+        assertEquals("tcplens: cannot write " + a + ": more than 40 symbolic links (a loop?)\n", r.err());
+        assertEquals(b.getFileName(), Files.readSymbolicLink(a));
+        assertEquals(a.getFileName(), Files.readSymbolicLink(b));
+        assertEquals(List.of(a, b), listed(tmp));
+    }
+
+    // ------------------------------------------------------------------ an output that is an input
+
+    @Test
+    void extractOntoItsInputIsRefusedAlsoThroughLinks() throws Exception {
+        Path input = tmp.resolve("in.pcap");
+        byte[] bytes = Files.readAllBytes(Path.of(abs("mixed.pcap")));
+        Files.write(input, bytes);
+        Path sym = tmp.resolve("sym.pcap");
+        Files.createSymbolicLink(sym, input.getFileName());
+        Path hard = tmp.resolve("hard.pcap");
+        Files.createLink(hard, input);
+        for (Path w : List.of(input, sym, hard, tmp.resolve(".").resolve("in.pcap"))) {
+            AnalyzeCommandTest.Run r = run("extract", input.toString(), "--session", "0", "-w", w.toString());
+            assertEquals(ExitCode.USAGE, r.code(), r.err());
+            assertEquals(1, r.errLines().size(), r.err());
+            assertTrue(r.err().startsWith("tcplens: -w " + w + " is also an input file"), r.err());
+            assertTrue(r.err().contains("tcplens never overwrites a capture"), r.err());
+        }
+        AnalyzeCommandTest.Run r = run("analyze", "-o", hard.toString(), input.toString());
+        assertEquals(ExitCode.USAGE, r.code(), r.err());
+        assertArrayEquals(bytes, Files.readAllBytes(input));
+        assertTrue(Files.isSameFile(input, hard), "the hard link still names the input");
+        assertTrue(Files.isSymbolicLink(sym));
+        assertEquals(List.of(hard, input, sym), listed(tmp));
+    }
+
+    // ------------------------------------------------------------------ modes
+
+    @Test
+    void everyNewOutputIs0644UnderTheUmask() throws Exception {
+        for (String[] umask : new String[][] {{"022", "rw-r--r--"}, {"027", "rw-r-----"}}) {
+            Path dir = Files.createDirectories(tmp.resolve("umask" + umask[0]));
+            Path pcap = dir.resolve("s.pcap");
+            Path report = dir.resolve("r.txt");
+            for (List<String> args : List.of(List.of("extract", abs("mixed.pcap"), "--session", "0", "-w", pcap.toString()),
+                    List.of("analyze", "--brief", "-o", report.toString(), abs("mixed.pcap")))) {
+                List<String> cmd = new ArrayList<>(List.of("sh", "-c", "umask " + umask[0] + " && exec \"$@\"", "sh"));
+                cmd.addAll(SignalsAndPipesTest.command(args.toArray(String[]::new)));
+                Child c = child(dir, cmd);
+                assertEquals(0, c.code(), c.err());
+            }
+            assertEquals(umask[1], PosixFilePermissions.toString(Files.getPosixFilePermissions(pcap)), "umask " + umask[0]);
+            assertEquals(umask[1], PosixFilePermissions.toString(Files.getPosixFilePermissions(report)), "umask " + umask[0]);
+        }
+    }
+
+    private static List<Path> listed(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted().toList();
+        }
+    }
+}
