@@ -264,8 +264,12 @@ final class OutputFile implements AutoCloseable {
         }
     }
 
-    /** Removes every temporary output file not yet renamed (a second signal, just before the process halts). */
+    /**
+     * Removes every temporary output file not yet renamed, and the report's spill files (a second signal,
+     * just before the process halts).
+     */
     static void deleteTemporaryFiles() {
+        io.tcplens.cli.render.SpillFiles.deleteAll();
         for (Path temp : TEMPORARY) {
             try {
                 Files.deleteIfExists(temp);

@@ -301,4 +301,43 @@ class OutputFileTest {
             return s.sorted().toList();
         }
     }
+
+    /**
+     * A second signal halts the JVM, where deleteOnExit does not run: the report's spill files (texts
+     * waiting for an older session) are removed with the .part files.
+     */
+    @Test
+    void theCleanupBeforeAHaltRemovesTheReportsSpillFilesToo() throws IOException {
+        Path part;
+        Path spill;
+        List<Path> before = spillFiles();
+        try (OutputFile out = OutputFile.open("-o", tmp.resolve("report.txt"), List.of());
+             io.tcplens.cli.render.IdOrderedOutput ordered = new io.tcplens.cli.render.IdOrderedOutput(out.stream(), 0)) {
+            ordered.offer(1, "session 1 waits for session 0\n");   // beyond a budget of 0: spilled
+            List<Path> made = new ArrayList<>(spillFiles());
+            made.removeAll(before);
+            assertEquals(1, made.size(), made.toString());
+            spill = made.get(0);
+            part = onlyPartFile();
+            assertTrue(Files.exists(spill) && Files.exists(part));
+            OutputFile.deleteTemporaryFiles();
+            assertFalse(Files.exists(part), "the .part file is removed");
+            assertFalse(Files.exists(spill), "the spill file is removed: " + spill);
+        }
+    }
+
+    /** the reorder spill files in java.io.tmpdir */
+    private static List<Path> spillFiles() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.filter(f -> f.getFileName().toString().startsWith("tcplens-reorder-")).toList();
+        }
+    }
+
+    private Path onlyPartFile() throws IOException {
+        try (Stream<Path> files = Files.list(tmp)) {
+            List<Path> parts = files.filter(f -> f.getFileName().toString().endsWith(".part")).toList();
+            assertEquals(1, parts.size(), parts.toString());
+            return parts.get(0);
+        }
+    }
 }

@@ -7,7 +7,6 @@ import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -282,7 +281,7 @@ public final class IdOrderedOutput implements Closeable {
                     spill.close();
                 } finally {
                     spill = null;
-                    Files.deleteIfExists(spillPath);
+                    SpillFiles.delete(spillPath);
                 }
             }
         } finally {
@@ -291,7 +290,7 @@ public final class IdOrderedOutput implements Closeable {
                     index.close();
                 } finally {
                     index = null;
-                    Files.deleteIfExists(indexPath);
+                    SpillFiles.delete(indexPath);
                 }
             }
         }
@@ -544,16 +543,7 @@ public final class IdOrderedOutput implements Closeable {
 
     /** a temporary file, deleted at exit if {@link #close} does not get to it */
     private static Path createTemp(String suffix) throws IOException {
-        Path path;
-        try {
-            path = Files.createTempFile("tcplens-reorder-", suffix);
-        } catch (IOException e) {
-            throw new IOException("no room for sessions waiting for an older one: cannot create a temporary file in "
-                    + System.getProperty("java.io.tmpdir") + " (" + e + "); point JAVA_OPTS=-Djava.io.tmpdir=DIR"
-                    + " at a writable folder", e);
-        }
-        path.toFile().deleteOnExit();
-        return path;
+        return SpillFiles.create("tcplens-reorder-", suffix, "sessions waiting for an older one");
     }
 
     private void flushSpill() throws IOException {

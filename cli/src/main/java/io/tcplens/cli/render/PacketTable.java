@@ -15,7 +15,6 @@ import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.LongBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
@@ -104,14 +103,7 @@ public final class PacketTable implements PacketListener, Closeable {
     /** appends the full chunk to the temporary file and empties it */
     private void spillChunk() throws IOException {
         if (spill == null) {
-            try {
-                spillPath = Files.createTempFile("tcplens-packets-", ".spill");
-            } catch (IOException e) {
-                throw new IOException("no room for the packets of session " + sessionId + ": cannot create a temporary "
-                        + "file in " + System.getProperty("java.io.tmpdir") + " (" + e + "); point "
-                        + "JAVA_OPTS=-Djava.io.tmpdir=DIR at a writable folder", e);
-            }
-            spillPath.toFile().deleteOnExit();
+            spillPath = SpillFiles.create("tcplens-packets-", ".spill", "the packets of session " + sessionId);
             spill = FileChannel.open(spillPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
             io = ByteBuffer.allocate(chunkPackets * PacketStore.Packets.STRIDE * Long.BYTES);
             ioLongs = io.asLongBuffer();
@@ -231,7 +223,7 @@ public final class PacketTable implements PacketListener, Closeable {
                 spill.close();
             } finally {
                 spill = null;
-                Files.deleteIfExists(spillPath);
+                SpillFiles.delete(spillPath);
             }
         }
     }
