@@ -56,7 +56,7 @@ public final class Main implements Runnable {
                 err.println("tcplens: " + u.getMessage());
                 return u.exitCode();
             }
-            err.println("tcplens: internal error: " + ex + " (please report it with the command line and capture)");
+            err.println(internalError(ex));
             StackTraceElement[] st = ex.getStackTrace();
             if (st.length > 0 && Boolean.getBoolean("tcplens.debug")) {
                 ex.printStackTrace(rawErr);
@@ -74,6 +74,13 @@ public final class Main implements Runnable {
         } catch (OutOfMemoryError e) {
             err.println(outOfMemory(Runtime.getRuntime().maxMemory()));
             code = ExitCode.OUT_OF_MEMORY;
+        } catch (StackOverflowError | AssertionError | LinkageError | InternalError e) {
+            // picocli hands only Exceptions to the handler above; an Error is a bug too: one line, exit 1
+            err.println(internalError(e));
+            if (Boolean.getBoolean("tcplens.debug")) {
+                e.printStackTrace(rawErr);
+            }
+            code = ExitCode.INTERNAL_ERROR;
         }
         out.flush();
         err.flush();
@@ -90,6 +97,12 @@ public final class Main implements Runnable {
         return "tcplens: out of memory: the Java heap (at most " + (maxHeap >> 20) + " MiB) is too small for this run; "
                 + "give Java more memory (JAVA_OPTS=-Xmx4g ./tcplens ...), or, if many sessions are open at once, "
                 + "cap them (--max-sessions N)";
+    }
+
+    /** the one line for a bug in tcplens */
+    static String internalError(Throwable t) {
+        return "tcplens: internal error: " + t + " (please report it with the command line and capture; "
+                + "-Dtcplens.debug=true prints the stack trace)";
     }
 
     /** Version from the jar manifest when packaged. */
