@@ -2,14 +2,12 @@ package io.tcplens.cli;
 
 import io.tcplens.analyzer.Analyzer;
 import io.tcplens.analyzer.DecodeStats;
-import io.tcplens.analyzer.decode.Ipv4Reassembler;
 import io.tcplens.analyzer.session.SessionListener;
 import io.tcplens.capture.CaptureException;
 import io.tcplens.capture.CaptureFiles;
 import io.tcplens.capture.PacketSource;
 import io.tcplens.capture.ReadResult;
 import io.tcplens.cli.render.IdOrderedOutput;
-import io.tcplens.cli.render.PacketStore;
 import io.tcplens.cli.render.PacketTable;
 import io.tcplens.cli.render.ReportFormat;
 import io.tcplens.cli.render.RunTotals;
@@ -279,36 +277,12 @@ final class AnalyzeCommand implements Callable<Integer> {
             if (out.stdoutClosed()) {
                 return ExitCode.OK;   // the reader of a pipe went away: nothing more to say
             }
-            for (int lt : st.unsupportedLinkTypes()) {
-                stderr.println("tcplens: note: " + st.unsupported(lt) + " frames of link type " + lt
-                        + " were skipped: tcplens does not decode that link type");
-            }
             String capNote = sessionOptions.cap.note(analyzer.sessions());
             if (capNote != null) {
                 stderr.println("tcplens: note: " + capNote);
             }
-            PacketStore ladders = report.packets();
-            if (ladders != null && ladders.notKept() > 0) {
-                // the page says which: "ladder not kept: N packets over the report's memory budget"
-                stderr.println("tcplens: note: the ladders of " + Units.plural(ladders.sessionsNotKept(), "session", "sessions")
-                        + " are cut short: " + Units.plural(ladders.notKept(), "packet was", "packets were")
-                        + " not kept, over the report's memory budget for ladders (" + (ladders.budget() >= 1 << 20
-                                ? String.format(java.util.Locale.ROOT, "%.1f MiB", ladders.budget() / 1048576.0)
-                                : Units.plural(ladders.budget(), "byte", "bytes"))
-                        + ", by default an eighth of the Java heap; more memory keeps more: JAVA_OPTS=-Xmx4g ./tcplens ...)");
-            }
-            if (st.malformed() + st.truncated() > 0) {
-                stderr.println("tcplens: note: " + Units.plural(st.malformed(), "frame was", "frames were")
-                        + " malformed (headers that make no sense) and " + st.truncated()
-                        + " cut before the end of the TCP header: counted, not analysed");
-            }
-            if (st.fragmentsDropped() > 0) {
-                stderr.println("tcplens: note: " + Units.plural(st.fragmentsDropped(), "IPv4 fragment was", "IPv4 fragments were")
-                        + " never reassembled (" + Units.plural(st.datagramsDropped(), "datagram", "datagrams") + " given up: "
-                        + st.datagramsDroppedForMemory() + " for the " + (Ipv4Reassembler.DEFAULT_MEMORY >> 20)
-                        + " MiB reassembly memory, " + st.datagramsTimedOut() + " timed out after 30 s, "
-                        + st.datagramsIncompleteAtEnd() + " incomplete at the end): their sessions count them in fragments_dropped");
-            }
+            RunNotes.ladders(report.packets(), stderr);
+            RunNotes.decode(st, stderr);
             if (interruptedAt != null) {
                 for (String w : warnings) {
                     stderr.println("tcplens: warning: " + w);

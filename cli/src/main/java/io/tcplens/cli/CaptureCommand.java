@@ -279,10 +279,8 @@ final class CaptureCommand implements Callable<Integer> {
                         + " left the table before the close linger was over, to stay within --max-sessions " + maxSessions);
             }
             statsOut.flush();
-            for (int lt : st.unsupportedLinkTypes()) {
-                stderr.println("tcplens: note: " + st.unsupported(lt) + " frames of link type " + lt
-                        + " were skipped: tcplens does not decode that link type");
-            }
+            RunNotes.ladders(sinks.packets(), stderr);
+            RunNotes.decode(st, stderr);
             if (s.dropped() > 0) {
                 stderr.println("tcplens: warning: " + Units.plural(s.dropped(), "packet was", "packets were")
                         + " dropped, so the analysis is incomplete (sessions may miss packets): raise --buffer-size"
