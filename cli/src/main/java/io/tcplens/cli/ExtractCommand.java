@@ -8,7 +8,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -36,8 +35,8 @@ final class ExtractCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "pcap or pcapng capture files (read as one capture)")
-    List<Path> files;
+    @Mixin
+    InputFiles inputFiles;
 
     @Option(names = "--session", paramLabel = "ID", required = true, description = "the session's id (as analyze shows it)")
     long session;
@@ -54,6 +53,9 @@ final class ExtractCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        List<Path> files = inputFiles.files(spec.commandLine());
+        Inputs.requireFiles(files, "extract reads its input twice (to find the session, then to copy its frames)",
+                spec.commandLine());
         var readerKind = Inputs.reader(sessionOptions.reader, spec.commandLine());
         var bpf = filters.bpfFilter();
         PrintWriter out = spec.commandLine().getOut();
@@ -78,11 +80,12 @@ final class ExtractCommand implements Callable<Integer> {
             }
         });
         List<String> warnings = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         var analyze = FilterOptions.frames(bpf, analyzer::onFrame);
         Inputs.read(files, readerKind, (ts, lt, ifId, data, off, caplen, origLen) -> {
             frame[0]++;
             analyze.onFrame(ts, lt, ifId, data, off, caplen, origLen);
-        }, warnings);
+        }, warnings, notes);
         analyzer.finish();
         if (found[0] == null) {
             long n = analyzer.sessions().sessions();
@@ -125,7 +128,7 @@ final class ExtractCommand implements Callable<Integer> {
                 } catch (IOException e) {
                     failure[0] = e;
                 }
-            }, new ArrayList<>());
+            }, new ArrayList<>(), new ArrayList<>());
             if (writer[0] == null) {
                 writer[0] = new PcapWriter(Files.newOutputStream(temp), 1, 262144, true);
             }
@@ -145,6 +148,9 @@ final class ExtractCommand implements Callable<Integer> {
         }
         err.println("tcplens: wrote " + Units.plural(wanted.length, "frame", "frames") + " of session " + session
                 + " to " + output);
+        for (String note : notes) {
+            err.println("tcplens: note: " + note);
+        }
         for (String w : warnings) {
             err.println("tcplens: warning: " + w);
         }
