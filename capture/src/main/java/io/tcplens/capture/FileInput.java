@@ -93,6 +93,49 @@ final class FileInput implements AutoCloseable {
         return limit - pos >= n;
     }
 
+    /**
+     * Moves {@link #pos} forward by {@code n} bytes without keeping them: those buffered are dropped,
+     * the rest of a file is skipped by its position, the rest of a stream read through the buffer and
+     * dropped. Memory stays the buffer's, whatever {@code n}.
+     *
+     * @return false if the input ends first; {@link #offset()} is then its end
+     */
+    boolean discard(long n) throws IOException {
+        int have = limit - pos;
+        if (n <= have) {
+            pos += (int) n;
+            return true;
+        }
+        n -= have;
+        base += limit;
+        pos = 0;
+        limit = 0;
+        if (channel instanceof java.nio.channels.FileChannel f && !eof) {
+            long at = f.position();
+            long size = f.size();
+            if (size - at >= n) {
+                f.position(at + n);
+                base += n;
+                return true;
+            }
+            f.position(size);
+            base += size - at;
+            eof = true;
+            return false;
+        }
+        while (n > 0 && !eof) {
+            window.limit((int) Math.min(buf.length, n)).position(0);
+            int r = channel.read(window);
+            if (r < 0) {
+                eof = true;
+            } else {
+                base += r;
+                n -= r;
+            }
+        }
+        return n == 0;
+    }
+
     @Override
     public void close() {
         try {

@@ -4,7 +4,11 @@ import java.io.EOFException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
@@ -56,27 +60,92 @@ public final class LibpcapFileReader implements PacketSource {
 
     /** Opens {@code path} with libpcap, nanosecond precision when libpcap offers it. */
     public static LibpcapFileReader open(Path path) throws CaptureException {
-        if (!Files.exists(path)) {
+        return open(path, () -> false);
+    }
+
+    /**
+     * Opens {@code path} with libpcap; {@link CaptureFiles#STDIN} is libpcap's own "-" (standard input,
+     * pcap_open_offline(3PCAP)), and a pipe or FIFO is opened by name: libpcap reads it as a stream. A
+     * FIFO's open waits for a writer: that wait runs on a daemon thread and is given up soon after
+     * {@code stop} turns true. (Once open, libpcap's reads block in libpcap.)
+     */
+    public static LibpcapFileReader open(Path path, BooleanSupplier stop) throws CaptureException {
+        boolean stdin = CaptureFiles.STDIN.equals(path);
+        if (!stdin && !Files.exists(path)) {
             throw new CaptureException(CaptureException.Reason.FILE_NOT_FOUND, "no such file: " + path);
         }
         if (!isAvailable()) {
             throw new CaptureException(CaptureException.Reason.LIBPCAP_MISSING, MISSING);
         }
+        String name = stdin ? "-" : path.toString();
         PcapHandle h;
         try {
-            try {
-                h = Pcaps.openOffline(path.toString(), PcapHandle.TimestampPrecision.NANO);
-            } catch (PcapNativeException | RuntimeException | LinkageError e) {
-                // libpcap < 1.5 has no pcap_open_offline_with_tstamp_precision
-                h = Pcaps.openOffline(path.toString(), PcapHandle.TimestampPrecision.MICRO);
+            if (CaptureFiles.isStream(path)) {
+                FutureTask<PcapHandle> opening = new FutureTask<>(() -> openOffline(name));
+                Thread t = new Thread(opening, "tcplens-libpcap-open");
+                t.setDaemon(true);   // may stay blocked in open(2) of a FIFO nobody writes
+                t.start();
+                h = await(opening, path, stop);
+            } else {
+                h = openOffline(name);
             }
         } catch (PcapNativeException e) {
-            throw new CaptureException(CaptureException.Reason.LIBPCAP_ERROR,
-                    "libpcap cannot read " + path + ": " + e.getMessage(), e);
+            // pcap_open_offline fails when fopen(3) does (its message ends with strerror) or when the
+            // header is not one libpcap reads (sf-pcap.c, sf-pcapng.c: "unknown file format", "truncated dump file")
+            String msg = String.valueOf(e.getMessage());
+            boolean unreadable = msg.contains("No such file") || msg.contains("Permission denied")
+                    || msg.contains("Is a directory");
+            throw new CaptureException(unreadable ? CaptureException.Reason.IO_ERROR
+                    : CaptureException.Reason.NOT_A_CAPTURE,
+                    "libpcap cannot read " + CaptureFiles.name(path) + ": " + msg, e);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
             throw new CaptureException(CaptureException.Reason.LIBPCAP_MISSING, MISSING, e);
         }
         return new LibpcapFileReader(path, h);
+    }
+
+    private static PcapHandle openOffline(String name) throws PcapNativeException {
+        try {
+            return Pcaps.openOffline(name, PcapHandle.TimestampPrecision.NANO);
+        } catch (PcapNativeException e) {
+            if (!String.valueOf(e.getMessage()).contains("is not supported by the pcap library")) {
+                throw e;   // libpcap's answer about the file: not retried (standard input cannot be read twice)
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // fall through
+        }
+        // libpcap < 1.5 has no pcap_open_offline_with_tstamp_precision (pcap4j says "... is not
+        // supported by the pcap library installed in this environment")
+        return Pcaps.openOffline(name, PcapHandle.TimestampPrecision.MICRO);
+    }
+
+    /** the result of {@code opening}, polling {@code stop} while it waits */
+    private static PcapHandle await(FutureTask<PcapHandle> opening, Path path, BooleanSupplier stop)
+            throws CaptureException, PcapNativeException {
+        while (true) {
+            try {
+                return opening.get(StreamChannel.POLL_MS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (stop.getAsBoolean()) {
+                    throw new CaptureException(CaptureException.Reason.IO_ERROR,
+                            "stopped while waiting for " + CaptureFiles.name(path) + " to be written");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CaptureException(CaptureException.Reason.IO_ERROR,
+                        "interrupted while opening " + CaptureFiles.name(path));
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof PcapNativeException p) {
+                    throw p;
+                }
+                if (cause instanceof Error err) {
+                    throw err;
+                }
+                throw new CaptureException(CaptureException.Reason.LIBPCAP_ERROR,
+                        "libpcap cannot read " + CaptureFiles.name(path) + ": " + cause, cause);
+            }
+        }
     }
 
     /** LINKTYPE_ value of the file (mapped back from libpcap's DLT_ value) */
@@ -95,6 +164,8 @@ public final class LibpcapFileReader implements PacketSource {
             } catch (EOFException e) {
                 return new ReadResult(frames, bytes, null);
             } catch (PcapNativeException e) {
+                // libpcap stops at the first record or block it cannot read (cut short, or impossible:
+                // "pcapng block size N > maximum M"); the frames before it were delivered
                 String msg = libpcapMessage(e);
                 if (msg.contains("truncated")) {
                     return new ReadResult(frames, bytes, "file truncated (libpcap: " + msg + "); " + frames
@@ -104,8 +175,8 @@ public final class LibpcapFileReader implements PacketSource {
                         ? "; libpcap reads pcapng only when all interfaces share one link type and snaplen:"
                                 + " use the built-in reader"
                         : "";
-                throw new CaptureException(CaptureException.Reason.LIBPCAP_ERROR, "libpcap stopped reading "
-                        + path + " after " + frames + " frames: " + msg + hint, e);
+                return new ReadResult(frames, bytes, "libpcap stopped reading after " + frames + " frames: " + msg
+                        + hint);
             } catch (IllegalArgumentException e) {
                 // pcap4j's Timestamp.setNanos rejects a fraction >= 1 s; the frame is lost
                 return new ReadResult(frames, bytes, "frame " + (frames + 1) + " has a timestamp fraction of 1 s or"

@@ -36,7 +36,7 @@ public final class PcapFileReader implements PacketSource {
         this.in = in;
         try {
             if (!in.ensure(FILE_HEADER)) {
-                throw new CaptureException(CaptureException.Reason.NOT_A_CAPTURE, path
+                throw new CaptureException(CaptureException.Reason.NOT_A_CAPTURE, CaptureFiles.name(path)
                         + " is cut short: the pcap file header needs 24 bytes, only " + in.available()
                         + " present");
             }
@@ -66,8 +66,7 @@ public final class PcapFileReader implements PacketSource {
 
     /** Opens a pcap file; prefer {@link CaptureFiles#open(Path)}, which also accepts pcapng. */
     public static PcapFileReader open(Path path) throws CaptureException {
-        FileChannel ch = CaptureFiles.openChannel(path);
-        FileInput in = new FileInput(ch, FileInput.DEFAULT_SIZE);
+        FileInput in = CaptureFiles.input(path, () -> false);
         try {
             return new PcapFileReader(path, in);
         } catch (CaptureException | RuntimeException e) {

@@ -1,7 +1,6 @@
 package io.tcplens.capture;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -22,8 +21,16 @@ public final class PcapngFileReader implements PacketSource {
     static final int EPB = 6;
     static final int BYTE_ORDER_MAGIC = 0x1A2B3C4D;
     static final long MAX_BLOCK = 256L << 20;
+    /**
+     * a block longer than this is read without being held whole (see {@link #streamed}); libpcap
+     * refuses pcapng blocks above the same 16 MiB (sf-pcapng.c, INITIAL_MAX_BLOCKSIZE)
+     */
+    static final int STREAMED_BLOCK = 16 << 20;
+    /** of a frame in a block longer than {@link #STREAMED_BLOCK}, the bytes handed over */
+    static final int KEPT_OF_BIG_FRAME = 262144;
 
     private static final long[] POW10 = new long[19];
+    private static final long NS_PER_S = 1_000_000_000L;
 
     static {
         POW10[0] = 1;
@@ -50,13 +57,30 @@ public final class PcapngFileReader implements PacketSource {
     private int[] ifTsKind = new int[4];
     private long[] ifTsArg = new long[4];
     private long[] ifOffsetNs = new long[4];
+    private long[] ifOffsetSec = new long[4];
+    /** MUL interfaces: the most units that fit in a signed 64-bit count of nanoseconds */
+    private long[] ifMaxUnits = new long[4];
+    /** per interface: a timestamp overflowed 64-bit epoch nanoseconds (noted once) */
+    private boolean[] ifWrapped = new boolean[4];
+    /** per interface: if_tsoffset in nanoseconds does not fit in 64 bits */
+    private boolean[] ifOffsetWraps = new boolean[4];
+    /** interfaces whose timestamps overflowed, and the note about the first */
+    private long wrappedInterfaces;
+    private String wrappedNote;
+    /** frames longer than {@link #KEPT_OF_BIG_FRAME} in streamed blocks, and where the first was */
+    private long bigFrames;
+    private long firstBigBlock;
+    private long firstBigAt;
+    private long firstBigCaplen;
+    /** the kept part of a streamed packet block, allocated on the first one */
+    private byte[] bigBlock;
 
     private PcapngFileReader(Path path, FileInput in) throws CaptureException {
         this.path = path;
         this.in = in;
         try {
             if (!in.ensure(12)) {
-                throw new CaptureException(CaptureException.Reason.NOT_A_CAPTURE, path
+                throw new CaptureException(CaptureException.Reason.NOT_A_CAPTURE, CaptureFiles.name(path)
                         + " is cut short: the pcapng section header needs at least 28 bytes, only "
                         + in.available() + " present");
             }
@@ -69,7 +93,7 @@ public final class PcapngFileReader implements PacketSource {
         }
         int bom = Bytes.i32(in.buf, in.pos + 8, false);
         if (bom != BYTE_ORDER_MAGIC && bom != Integer.reverseBytes(BYTE_ORDER_MAGIC)) {
-            throw new CaptureException(CaptureException.Reason.NOT_A_CAPTURE, path
+            throw new CaptureException(CaptureException.Reason.NOT_A_CAPTURE, CaptureFiles.name(path)
                     + " starts like pcapng but its byte-order magic is " + String.format("0x%08x", bom)
                     + " instead of 1a2b3c4d; the file is damaged");
         }
@@ -77,8 +101,7 @@ public final class PcapngFileReader implements PacketSource {
 
     /** Opens a pcapng file; prefer {@link CaptureFiles#open(Path)}, which also accepts pcap. */
     public static PcapngFileReader open(Path path) throws CaptureException {
-        FileChannel ch = CaptureFiles.openChannel(path);
-        FileInput in = new FileInput(ch, FileInput.DEFAULT_SIZE);
+        FileInput in = CaptureFiles.input(path, () -> false);
         try {
             return new PcapngFileReader(path, in);
         } catch (CaptureException | RuntimeException e) {
@@ -122,6 +145,29 @@ public final class PcapngFileReader implements PacketSource {
 
     @Override
     public ReadResult readAll(FrameHandler handler) throws CaptureException {
+        ReadResult r = readBlocks(handler);
+        if (bigFrames == 0 && wrappedNote == null) {
+            return r;
+        }
+        java.util.List<String> notes = new java.util.ArrayList<>(2);
+        if (bigFrames > 0) {
+            notes.add(bigFrames == 1
+                    ? "block " + firstBigBlock + " at byte " + firstBigAt + " holds a frame of " + firstBigCaplen
+                            + " bytes, more than any link carries: only its first " + KEPT_OF_BIG_FRAME
+                            + " bytes were read and analysed, the rest skipped"
+                    : bigFrames + " frames were larger than any link carries (the first: block " + firstBigBlock
+                            + " at byte " + firstBigAt + ", " + firstBigCaplen + " bytes): only the first "
+                            + KEPT_OF_BIG_FRAME + " bytes of each were read and analysed, the rest skipped");
+        }
+        if (wrappedNote != null) {
+            notes.add(wrappedInterfaces == 1 ? wrappedNote
+                    : wrappedNote + "; the same holds for " + (wrappedInterfaces - 1)
+                            + (wrappedInterfaces == 2 ? " more interface" : " more interfaces"));
+        }
+        return new ReadResult(r.frames(), r.bytes(), r.warning(), notes);
+    }
+
+    private ReadResult readBlocks(FrameHandler handler) throws CaptureException {
         long frames = 0;
         block = 0;
         try {
@@ -162,6 +208,22 @@ public final class PcapngFileReader implements PacketSource {
                             "block length " + len + " (type " + hexType(type) + ")", frames));
                 }
                 int n = (int) len;
+                if (n > STREAMED_BLOCK) {
+                    if (type == SHB || type == IDB) {
+                        return new ReadResult(frames, in.offset(), corrupt(in.offset(), (type == SHB ? "section header"
+                                : "interface description") + " block of " + n + " bytes (tcplens reads at most "
+                                + STREAMED_BLOCK + " of their options)", frames));
+                    }
+                    long before = frames;
+                    ReadResult stopped = streamed(type, n, handler, frames);
+                    if (stopped != null) {
+                        return stopped;
+                    }
+                    if (type == EPB || type == PB || type == SPB) {
+                        frames = before + 1;
+                    }
+                    continue;
+                }
                 if (!in.ensure(n)) {
                     return new ReadResult(frames, in.offset(), truncated(in.offset(), n, in.available(), frames));
                 }
@@ -169,52 +231,24 @@ public final class PcapngFileReader implements PacketSource {
                 p = in.pos;
                 long trailer = Bytes.u32(b, p + n - 4, bigEndian);
                 if (trailer != len) {
-                    return new ReadResult(frames, in.offset(), corrupt(in.offset(), "block length " + len
-                            + " but trailing length " + trailer + " (type " + hexType(type) + ")", frames));
+                    return new ReadResult(frames, in.offset(), corrupt(in.offset(), trailerMismatch(len, trailer, type),
+                            frames));
                 }
                 String problem = null;
                 switch (type) {
                     case SHB -> problem = section(b, p, n);
                     case IDB -> problem = interfaceDescription(b, p, n);
                     case EPB, PB -> {
-                        // section 4.3 (EPB); Appendix A (obsolete Packet Block: 16-bit interface id + drops)
-                        if (n < 32) {
-                            problem = "packet block too short (" + n + " bytes)";
-                            break;
-                        }
-                        int ifId = type == EPB ? Bytes.i32(b, p + 8, bigEndian) : Bytes.u16(b, p + 8, bigEndian);
-                        long caplen = Bytes.u32(b, p + 20, bigEndian);
-                        long origlen = Bytes.u32(b, p + 24, bigEndian);
-                        if (ifId < 0 || ifId >= ifCount) {
-                            problem = "packet on interface " + (ifId & 0xFFFF_FFFFL) + " but the section describes "
-                                    + ifCount + " interfaces";
-                        } else if (caplen > n - 32) {
-                            problem = "captured length " + caplen + " does not fit in a block of " + n + " bytes";
-                        } else {
-                            long units = (Bytes.u32(b, p + 12, bigEndian) << 32) | Bytes.u32(b, p + 16, bigEndian);
-                            handler.onFrame(toNanos(ifId, units), ifLinkType[ifId], ifId, b, p + 28, (int) caplen,
-                                    (int) Math.min(origlen, Integer.MAX_VALUE));
+                        problem = packetBlock(type, b, p, n, n - 32, handler);
+                        if (problem == null) {
                             frames++;
                         }
                     }
                     case SPB -> {
-                        // section 4.4: interface 0, no timestamp; caplen = min(origlen, snaplen, body)
-                        if (ifCount == 0) {
-                            problem = "simple packet block before any interface description";
-                            break;
+                        problem = simplePacketBlock(b, p, n, n - 16, handler);
+                        if (problem == null) {
+                            frames++;
                         }
-                        if (n < 16) {
-                            problem = "simple packet block too short (" + n + " bytes)";
-                            break;
-                        }
-                        long origlen = Bytes.u32(b, p + 8, bigEndian);
-                        long caplen = Math.min(origlen, n - 16);
-                        if (ifSnaplen[0] != 0) {
-                            caplen = Math.min(caplen, ifSnaplen[0]);
-                        }
-                        handler.onFrame(0L, ifLinkType[0], 0, b, p + 12, (int) caplen,
-                                (int) Math.min(origlen, Integer.MAX_VALUE));
-                        frames++;
                     }
                     default -> {
                         // unknown or uninteresting block: skipped by its length (section 3.1)
@@ -228,6 +262,113 @@ public final class PcapngFileReader implements PacketSource {
         } catch (IOException e) {
             throw CaptureFiles.ioError(path, e);
         }
+    }
+
+    /**
+     * Section 4.3 (EPB) and Appendix A (the obsolete Packet Block: a 16-bit interface id and a drops
+     * count): hands the frame over. {@code b[p..]} holds the block's first {@code 28 + present} bytes
+     * at least, {@code present} of the frame's.
+     *
+     * @return null, or what is wrong with the block
+     */
+    private String packetBlock(int type, byte[] b, int p, int n, int present, FrameHandler handler) {
+        if (n < 32) {
+            return "packet block too short (" + n + " bytes)";
+        }
+        int ifId = type == EPB ? Bytes.i32(b, p + 8, bigEndian) : Bytes.u16(b, p + 8, bigEndian);
+        long caplen = Bytes.u32(b, p + 20, bigEndian);
+        long origlen = Bytes.u32(b, p + 24, bigEndian);
+        if (ifId < 0 || ifId >= ifCount) {
+            return "packet on interface " + (ifId & 0xFFFF_FFFFL) + " but the section describes " + ifCount
+                    + " interfaces";
+        }
+        if (caplen > n - 32) {
+            return "captured length " + caplen + " does not fit in a block of " + n + " bytes";
+        }
+        long units = (Bytes.u32(b, p + 12, bigEndian) << 32) | Bytes.u32(b, p + 16, bigEndian);
+        handler.onFrame(toNanos(ifId, units), ifLinkType[ifId], ifId, b, p + 28, (int) Math.min(caplen, present),
+                (int) Math.min(origlen, Integer.MAX_VALUE));
+        return null;
+    }
+
+    /** section 4.4: interface 0, no timestamp; caplen = min(origlen, snaplen, body); as {@link #packetBlock} */
+    private String simplePacketBlock(byte[] b, int p, int n, int present, FrameHandler handler) {
+        if (ifCount == 0) {
+            return "simple packet block before any interface description";
+        }
+        if (n < 16) {
+            return "simple packet block too short (" + n + " bytes)";
+        }
+        long origlen = Bytes.u32(b, p + 8, bigEndian);
+        long caplen = Math.min(origlen, n - 16);
+        if (ifSnaplen[0] != 0) {
+            caplen = Math.min(caplen, ifSnaplen[0]);
+        }
+        handler.onFrame(0L, ifLinkType[0], 0, b, p + 12, (int) Math.min(caplen, present),
+                (int) Math.min(origlen, Integer.MAX_VALUE));
+        return null;
+    }
+
+    /**
+     * A block longer than {@link #STREAMED_BLOCK}, read without holding it: of a packet block the
+     * header and the first {@link #KEPT_OF_BIG_FRAME} bytes of the frame (an analyzer reads headers,
+     * and no link carries frames this large: libpcap's MAXIMUM_SNAPLEN is 262144, pcap-int.h), of any
+     * other block nothing; the rest is skipped and the trailing length checked.
+     *
+     * @return null when the block was read; else the result that ends the file
+     */
+    private ReadResult streamed(int type, int n, FrameHandler handler, long frames) throws IOException {
+        long at = in.offset();
+        boolean packet = type == EPB || type == PB || type == SPB;
+        int header = type == SPB ? 12 : 28;
+        long frameLength = 0;
+        int kept = 0;
+        if (packet) {
+            if (!in.ensure(header)) {
+                return new ReadResult(frames, at, truncated(at, n, in.available(), frames));
+            }
+            if (type == SPB) {
+                frameLength = Math.min(Bytes.u32(in.buf, in.pos + 8, bigEndian), n - 16);
+                if (ifCount > 0 && ifSnaplen[0] != 0) {
+                    frameLength = Math.min(frameLength, ifSnaplen[0]);
+                }
+            } else {
+                frameLength = Bytes.u32(in.buf, in.pos + 20, bigEndian);
+            }
+            kept = header + (int) Math.min(Math.min(frameLength, KEPT_OF_BIG_FRAME), n - header - 4);
+            if (!in.ensure(kept)) {
+                return new ReadResult(frames, at, truncated(at, n, in.available(), frames));
+            }
+            if (bigBlock == null) {
+                bigBlock = new byte[28 + KEPT_OF_BIG_FRAME];   // once per reader, only for such a block
+            }
+            System.arraycopy(in.buf, in.pos, bigBlock, 0, kept);
+        }
+        if (!in.discard(n - 4L) || !in.ensure(4)) {
+            return new ReadResult(frames, at, truncated(at, n, (int) (in.offset() + in.available() - at), frames));
+        }
+        long trailer = Bytes.u32(in.buf, in.pos, bigEndian);
+        if (trailer != n) {
+            return new ReadResult(frames, at, corrupt(at, trailerMismatch(n, trailer, type), frames));
+        }
+        in.skip(4);
+        if (packet) {
+            String problem = type == SPB ? simplePacketBlock(bigBlock, 0, n, kept - header, handler)
+                    : packetBlock(type, bigBlock, 0, n, kept - header, handler);
+            if (problem != null) {
+                return new ReadResult(frames, at, corrupt(at, problem, frames));
+            }
+            if (frameLength > KEPT_OF_BIG_FRAME && bigFrames++ == 0) {
+                firstBigBlock = block;
+                firstBigAt = at;
+                firstBigCaplen = frameLength;
+            }
+        }
+        return null;
+    }
+
+    private static String trailerMismatch(long len, long trailer, int type) {
+        return "block length " + len + " but trailing length " + trailer + " (type " + hexType(type) + ")";
     }
 
     private String section(byte[] b, int p, int n) {
@@ -254,6 +395,10 @@ public final class PcapngFileReader implements PacketSource {
             ifTsKind = Arrays.copyOf(ifTsKind, size);
             ifTsArg = Arrays.copyOf(ifTsArg, size);
             ifOffsetNs = Arrays.copyOf(ifOffsetNs, size);
+            ifOffsetSec = Arrays.copyOf(ifOffsetSec, size);
+            ifMaxUnits = Arrays.copyOf(ifMaxUnits, size);
+            ifWrapped = Arrays.copyOf(ifWrapped, size);
+            ifOffsetWraps = Arrays.copyOf(ifOffsetWraps, size);
         }
         int id = ifCount;
         ifLinkType[id] = Bytes.u16(b, p + 8, bigEndian);
@@ -300,21 +445,57 @@ public final class PcapngFileReader implements PacketSource {
             ifTsKind[id] = SHIFT;
             ifTsArg[id] = exp;
         }
-        ifOffsetNs[id] = offsetSec * 1_000_000_000L;
+        ifOffsetSec[id] = offsetSec;
+        ifOffsetNs[id] = offsetSec * NS_PER_S;   // wraps for |offset| > 9.2e9 s: toNanos notes it
+        ifMaxUnits[id] = ifTsKind[id] == MUL ? Long.MAX_VALUE / ifTsArg[id] : -1L;
+        ifOffsetWraps[id] = Math.multiplyHigh(offsetSec, NS_PER_S) != (ifOffsetNs[id] >> 63);
+        ifWrapped[id] = false;
         ifCount++;
         return null;
     }
 
-    /** interface time units (unsigned 64-bit) to epoch nanoseconds, truncating */
+    /**
+     * Interface time units (unsigned 64-bit) to epoch nanoseconds, truncating. A result beyond a signed
+     * 64-bit count of nanoseconds (before 1677-09-21 or after 2262-04-11) wraps around, and the first
+     * such timestamp of an interface is noted: a huge {@code if_tsoffset} is the usual cause.
+     */
     private long toNanos(int id, long units) {
         long arg = ifTsArg[id];
         long ns;
+        boolean over;
         switch (ifTsKind[id]) {
-            case MUL -> ns = units * arg;
-            case DIV -> ns = Long.divideUnsigned(units, arg);
-            default -> ns = mulShift(units, 1_000_000_000L, (int) arg);
+            case MUL -> {
+                ns = units * arg;
+                over = Long.compareUnsigned(units, ifMaxUnits[id]) > 0;
+            }
+            case DIV -> {
+                ns = Long.divideUnsigned(units, arg);   // arg >= 10: always below 2^63
+                over = false;
+            }
+            default -> {
+                ns = mulShift(units, NS_PER_S, (int) arg);
+                over = ns < 0 || mulShiftHigh(units, NS_PER_S, (int) arg) != 0;
+            }
         }
-        return ns + ifOffsetNs[id];
+        long off = ifOffsetNs[id];
+        long t = ns + off;
+        // the offset in ns overflowed, or the sum did: both operands' signs differ from the result's
+        // (Math.addExact's test, Hacker's Delight 2-13)
+        if ((over || ifOffsetWraps[id] || ((ns ^ t) & (off ^ t)) < 0)
+                && !ifWrapped[id]) {
+            wrapped(id);
+        }
+        return t;
+    }
+
+    private void wrapped(int id) {
+        ifWrapped[id] = true;
+        wrappedInterfaces++;
+        if (wrappedNote == null) {
+            wrappedNote = "interface " + id + " of section " + sections + " (if_tsoffset " + ifOffsetSec[id]
+                    + " s): a timestamp is beyond what 64-bit epoch nanoseconds hold (1677-09-21 to 2262-04-11),"
+                    + " so the absolute times of its packets are wrong (wrapped around)";
+        }
     }
 
     /** floor(a * b / 2^shift) for unsigned a, non-negative b, 0 <= shift < 128, via 128-bit math */
@@ -328,6 +509,15 @@ public final class PcapngFileReader implements PacketSource {
             return (lo >>> shift) | (hi << (64 - shift));
         }
         return hi >>> (shift - 64);
+    }
+
+    /** the bits of {@link #mulShift}'s exact result above the low 64: 0 when it fits in 64 bits */
+    static long mulShiftHigh(long a, long b, int shift) {
+        if (shift >= 64) {
+            return 0;
+        }
+        long hi = Math.multiplyHigh(a, b) + ((a >> 63) & b);
+        return hi >>> shift;
     }
 
     private static String hexType(int type) {

@@ -85,7 +85,7 @@ class HeaderReadTest {
         }
         byte[] bytes = b.array();
         String result = assertSameOn(bytes, "a 1 MiB + 12 kB record");
-        assertTrue(result.endsWith("ReadResult[frames=3, bytes=" + bytes.length + ", warning=null]"), result);
+        assertTrue(result.endsWith("ReadResult[frames=3, bytes=" + bytes.length + ", warning=null, notes=[]]"), result);
         assertSameOn(Arrays.copyOf(bytes, bytes.length - 70), "the large record, then one cut short");
         assertSameOn(Arrays.copyOf(bytes, 24 + 16 + 60 + 16 + 1000), "the large record cut short");
     }

@@ -20,7 +20,6 @@ import io.tcplens.capture.HeaderFrameHandler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -43,7 +42,10 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "pcap or pcapng capture files")
+    @Mixin
+    InputFiles inputFiles;
+
+    /** the inputs, in order (FILE arguments and -r FILE) */
     List<Path> files;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
@@ -126,6 +128,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
 
     private Integer analyze() {
+        files = inputFiles.files(spec.commandLine());
         CaptureFiles.Reader readerKind = sessionOptions.readerKind(spec.commandLine());
         int threads = this.threads != null ? this.threads : Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
         if (threads < 1 || threads > 2) {
@@ -135,6 +138,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         List<String> warnings = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         long[] written = {0};
         SessionFilter sessionFilter = filters.sessionFilter(spec.commandLine());
         BpfFilter bpf = filters.bpfFilter();
@@ -196,13 +200,17 @@ final class AnalyzeCommand implements Callable<Integer> {
             if (threads > 1) {
                 analyzer.useSecondThread();
             }
+            Inputs inputs = new Inputs(files, readerKind, () -> interrupted, warnings, notes);
             for (Path file : files) {
                 if (interrupted) {
-                    interruptedAt = "before " + file;
+                    interruptedAt = "before " + CaptureFiles.name(file);
                     break;
                 }
                 framesInFile[0] = 0;
-                try (PacketSource source = CaptureFiles.open(file, readerKind)) {
+                try (PacketSource source = inputs.open(file)) {
+                    if (source == null) {
+                        continue;   // not a capture, among other inputs: warned
+                    }
                     FrameHandler each = (ts, lt, ifId, data, off, caplen, origlen) -> {
                         if (interrupted) {
                             throw STOP;
@@ -228,18 +236,17 @@ final class AnalyzeCommand implements Callable<Integer> {
                                 }
                                 return true;
                             }, each));
-                    if (result.warning() != null) {
-                        warnings.add(file + ": " + result.warning());
-                    }
+                    inputs.read(file, result);
                 } catch (StopReading stop) {
                     if (pipeClosed) {
                         return ExitCode.OK;
                     }
-                    interruptedAt = "while reading " + file + " after " + Units.plural(framesInFile[0], "frame", "frames");
+                    interruptedAt = "while reading " + CaptureFiles.name(file) + " after "
+                            + Units.plural(framesInFile[0], "frame", "frames");
                     break;
                 } catch (CaptureException e) {
                     if (interrupted) {
-                        interruptedAt = "while reading " + file;
+                        interruptedAt = "while reading " + CaptureFiles.name(file);
                         break;
                     }
                     throw new UserError(ExitCode.of(e.reason()), e.getMessage());
@@ -250,6 +257,9 @@ final class AnalyzeCommand implements Callable<Integer> {
                         progress.finish();
                     }
                 }
+            }
+            if (interruptedAt == null) {
+                inputs.finish();
             }
             if (interruptedAt != null) {
                 warnings.clear();   // the one warning: where reading stopped
@@ -280,6 +290,9 @@ final class AnalyzeCommand implements Callable<Integer> {
             String capNote = sessionOptions.cap.note(analyzer.sessions());
             if (capNote != null) {
                 stderr.println("tcplens: note: " + capNote);
+            }
+            for (String note : notes) {
+                stderr.println("tcplens: note: " + note);
             }
             RunNotes.ladders(report.packets(), stderr);
             RunNotes.decode(st, stderr);

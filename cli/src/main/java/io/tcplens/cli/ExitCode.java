@@ -12,7 +12,7 @@ public final class ExitCode {
     public static final int USAGE = 2;
     /** an input file is missing or unreadable */
     public static final int INPUT_NOT_FOUND = 3;
-    /** an input file is not a pcap or pcapng capture */
+    /** the only input, or every input, is not a pcap or pcapng capture (one of several is {@link #INPUT_TRUNCATED}) */
     public static final int NOT_A_CAPTURE = 4;
     /**
      * "partial": a capture is cut short or corrupt; every session up to the damage was reported and

@@ -8,7 +8,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -34,8 +33,8 @@ final class ExtractCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "pcap or pcapng capture files (read as one capture)")
-    List<Path> files;
+    @Mixin
+    InputFiles inputFiles;
 
     @Option(names = "--session", paramLabel = "ID", required = true, description = "the session's id (as analyze shows it)")
     long session;
@@ -61,6 +60,9 @@ final class ExtractCommand implements Callable<Integer> {
     }
 
     private int extract() {
+        List<Path> files = inputFiles.files(spec.commandLine());
+        Inputs.requireFiles(files, "extract reads its input twice (to find the session, then to copy its frames)",
+                spec.commandLine());
         OutputFile.refuseInputs("-w", output, files);
         var readerKind = sessionOptions.readerKind(spec.commandLine());
         sessionOptions.validate(spec.commandLine());
@@ -87,11 +89,12 @@ final class ExtractCommand implements Callable<Integer> {
             }
         });
         List<String> warnings = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         var analyze = FilterOptions.frames(bpf, analyzer::onFrame);
         Inputs.read(files, readerKind, (ts, lt, ifId, data, off, caplen, origLen) -> {
             frame[0]++;
             analyze.onFrame(ts, lt, ifId, data, off, caplen, origLen);
-        }, warnings);
+        }, warnings, notes);
         analyzer.finish();
         if (found[0] == null) {
             long n = analyzer.sessions().sessions();
@@ -128,7 +131,7 @@ final class ExtractCommand implements Callable<Integer> {
                 } catch (IOException e) {
                     failure[0] = e;
                 }
-            }, new ArrayList<>());
+            }, new ArrayList<>(), new ArrayList<>());
             if (writer[0] == null) {
                 writer[0] = new PcapWriter(pcap.stream(), 1, 262144, true);
             }
@@ -145,6 +148,9 @@ final class ExtractCommand implements Callable<Integer> {
         String capNote = sessionOptions.cap.note(analyzer.sessions());
         if (capNote != null) {
             err.println("tcplens: note: " + capNote);
+        }
+        for (String note : notes) {
+            err.println("tcplens: note: " + note);
         }
         for (String w : warnings) {
             err.println("tcplens: warning: " + w);

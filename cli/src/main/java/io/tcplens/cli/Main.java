@@ -18,8 +18,9 @@ import java.io.PrintWriter;
             " 1:internal error (a bug in tcplens)",
             " 2:wrong flags or arguments",
             " 3:input file missing or unreadable",
-            " 4:input is not a pcap or pcapng capture",
-            " 5:partial: a capture is truncated or corrupt (sessions before the damage were reported)",
+            " 4:the input (or every input) is not a pcap or pcapng capture",
+            " 5:partial: a capture is truncated or corrupt, or one of several inputs is not a capture (sessions"
+                    + " read were reported)",
             " 6:libpcap is not installed",
             " 7:permission denied",
             " 8:unknown interface",

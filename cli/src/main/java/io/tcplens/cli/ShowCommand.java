@@ -9,7 +9,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -38,8 +37,8 @@ final class ShowCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "pcap or pcapng capture files (read as one capture)")
-    List<Path> files;
+    @Mixin
+    InputFiles inputFiles;
 
     @Option(names = "--session", paramLabel = "ID", required = true, description = "the session's id (as analyze shows it)")
     long session;
@@ -61,6 +60,7 @@ final class ShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        List<Path> files = inputFiles.files(spec.commandLine());
         var readerKind = sessionOptions.readerKind(spec.commandLine());
         sessionOptions.validate(spec.commandLine());
         var bpf = filters.bpfFilter();
@@ -75,7 +75,8 @@ final class ShowCommand implements Callable<Integer> {
         });
         analyzer.setPacketListener(store);
         List<String> warnings = new ArrayList<>();
-        Inputs.read(files, readerKind, FilterOptions.frames(bpf, analyzer::onFrame), warnings);
+        List<String> notes = new ArrayList<>();
+        Inputs.read(files, readerKind, FilterOptions.frames(bpf, analyzer::onFrame), warnings, notes);
         analyzer.finish();
         SessionRecord r = found[0];
         if (r == null) {
@@ -92,6 +93,9 @@ final class ShowCommand implements Callable<Integer> {
         String capNote = sessionOptions.cap.note(analyzer.sessions());
         if (capNote != null) {
             err.println("tcplens: note: " + capNote);
+        }
+        for (String note : notes) {
+            err.println("tcplens: note: " + note);
         }
         for (String w : warnings) {
             err.println("tcplens: warning: " + w);
