@@ -276,23 +276,9 @@ public final class IdOrderedOutput implements Closeable {
     @Override
     public void close() throws IOException {
         try {
-            if (spill != null) {
-                try {
-                    spill.close();
-                } finally {
-                    spill = null;
-                    SpillFiles.delete(spillPath);
-                }
-            }
+            spill = SpillFiles.close(spill, spill != null ? spillPath : null);
         } finally {
-            if (index != null) {
-                try {
-                    index.close();
-                } finally {
-                    index = null;
-                    SpillFiles.delete(indexPath);
-                }
-            }
+            index = SpillFiles.close(index, index != null ? indexPath : null);
         }
     }
 

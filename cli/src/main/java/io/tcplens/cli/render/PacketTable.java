@@ -218,13 +218,6 @@ public final class PacketTable implements PacketListener, Closeable {
     /** deletes the temporary file, if any */
     @Override
     public void close() throws IOException {
-        if (spill != null) {
-            try {
-                spill.close();
-            } finally {
-                spill = null;
-                SpillFiles.delete(spillPath);
-            }
-        }
+        spill = SpillFiles.close(spill, spill != null ? spillPath : null);
     }
 }

@@ -1,6 +1,7 @@
 package io.tcplens.cli.render;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -37,12 +38,19 @@ public final class SpillFiles {
         return path;
     }
 
-    /** Removes a file made by {@link #create}. */
-    static void delete(Path path) throws IOException {
-        if (path != null) {
-            OPEN.remove(path);
-            Files.deleteIfExists(path);
+    /** Closes {@code channel} (if open) and removes its file, made by {@link #create}; always null, for the caller's field. */
+    static FileChannel close(FileChannel channel, Path path) throws IOException {
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } finally {
+            if (path != null) {
+                OPEN.remove(path);
+                Files.deleteIfExists(path);
+            }
         }
+        return null;
     }
 
     /** Removes every spill file still there (the process halts next). */
