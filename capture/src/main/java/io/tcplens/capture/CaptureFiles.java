@@ -153,6 +153,24 @@ public final class CaptureFiles {
                 + " \"" + text + "\"); tcplens reads pcap (a1b2c3d4, a1b23c4d) and pcapng (0a0d0d0a)" + hint;
     }
 
+    /**
+     * Checks that {@code path} can be opened for reading, as {@link #open} would, without reading it:
+     * a run of several inputs checks them all before it reads the first, so a missing or unreadable one
+     * is found before any work is done (a stream is not opened here: that would wait for a FIFO's writer).
+     *
+     * @throws CaptureException FILE_NOT_FOUND or IO_ERROR, with the message {@link #open} gives
+     */
+    public static void checkReadable(Path path) throws CaptureException {
+        if (isStream(path)) {
+            return;
+        }
+        try (FileChannel ignored = openChannel(path)) {
+            // opened: readable
+        } catch (IOException e) {
+            throw ioError(path, e);
+        }
+    }
+
     static FileChannel openChannel(Path path) throws CaptureException {
         if (Files.isDirectory(path)) {
             throw new CaptureException(CaptureException.Reason.IO_ERROR,

@@ -37,9 +37,18 @@ final class Inputs {
      *                 a pipe's bytes then ends
      * @param warnings gets one line per input read only in part (exit 5), "FILE: ..."
      * @param notes    gets one line per input about something that lost no session, "FILE: ..."
+     * @throws UserError when an input is missing or unreadable (exit 3): every input is checked before
+     *                   the first is read, so such a mistake costs no work and loses no report
      */
     Inputs(List<Path> files, CaptureFiles.Reader reader, BooleanSupplier stop, List<String> warnings,
            List<String> notes) {
+        for (Path file : files) {
+            try {
+                CaptureFiles.checkReadable(file);
+            } catch (CaptureException e) {
+                throw new UserError(ExitCode.of(e.reason()), e.getMessage());
+            }
+        }
         this.count = files.size();
         this.reader = reader;
         this.stop = stop;

@@ -153,4 +153,30 @@ class SeveralInputsTest {
                 + 0x7FFF_0000 + " > maximum ";
         assertTrue(r.err().startsWith(prefix), r.err());
     }
+
+    /**
+     * A missing or unreadable input among several is an argument mistake: exit 3 before anything is read,
+     * for analyze, show and extract. A FIFO nobody writes comes first: opening it would wait for a writer
+     * forever, so only a check made before reading the first input can answer at all.
+     */
+    @Test
+    void aMissingInputAmongSeveralIsExit3BeforeAnythingIsRead() throws Exception {
+        Path fifo = tmp.resolve("nobody-writes.fifo");
+        Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "no mkfifo");
+        Path missing = tmp.resolve("rotated.pcap.1");
+        Path report = tmp.resolve("report.txt");
+        String line = "tcplens: no such file: " + missing + "\n";
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () -> {
+            assertEquals(new AnalyzeCommandTest.Run(3, "", line),
+                    run("analyze", "-o", report.toString(), fifo.toString(), A, missing.toString()));
+            assertEquals(new AnalyzeCommandTest.Run(3, "", line),
+                    run("show", "--session", "0", A, B, missing.toString()));
+            assertEquals(new AnalyzeCommandTest.Run(3, "", line),
+                    run("extract", "--session", "0", "-w", tmp.resolve("s.pcap").toString(), A, B, missing.toString()));
+        }, "the run waited for the FIFO's writer instead of checking its inputs first");
+        try (var files = Files.list(tmp)) {
+            assertEquals(List.of("nobody-writes.fifo"), files.map(f -> f.getFileName().toString()).toList(),
+                    "no report and no .part");
+        }
+    }
 }
