@@ -52,6 +52,13 @@ public final class PcapngFileReader implements PacketSource {
     private long block;
     private int sections;
     private int ifCount;
+    /**
+     * Interfaces one section may describe. Each costs ~50 bytes of state, and an IDB is only 20 bytes
+     * of file, so without a bound a file of IDBs grows memory faster than its size. 65,536 is what a
+     * Simple or obsolete Packet Block can address (a 16-bit interface id, sections 4.4 and A.1) and far
+     * beyond any real capture; past it the file is treated as damaged (exit 5, the frames before kept).
+     */
+    static final int MAX_INTERFACES = 1 << 16;
     private int[] ifLinkType = new int[4];
     private long[] ifSnaplen = new long[4];
     private int[] ifTsKind = new int[4];
@@ -387,6 +394,10 @@ public final class PcapngFileReader implements PacketSource {
     private String interfaceDescription(byte[] b, int p, int n) {
         if (n < 20) {
             return "interface description block too short (" + n + " bytes)";
+        }
+        if (ifCount == MAX_INTERFACES) {
+            return "more than " + MAX_INTERFACES + " interfaces described in one section (tcplens keeps at most "
+                    + MAX_INTERFACES + ": a real capture has a few)";
         }
         if (ifCount == ifLinkType.length) {
             int size = ifCount * 2;

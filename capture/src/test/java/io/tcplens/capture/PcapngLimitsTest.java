@@ -229,4 +229,24 @@ class PcapngLimitsTest {
         assertEquals(new ReadResult(1, fine.length, null), r.result);
         assertEquals(large * 1_000_000_000L + 1_000_000_000L, r.frames.get(0).ts());
     }
+
+    /**
+     * A section of 65,536 interface descriptions is read; the 65,537th ends the file as damaged, keeping
+     * the frames before it: IDBs cannot grow memory without a bound (~50 bytes of state for 20 of file).
+     */
+    @Test
+    void moreInterfacesThanASectionMayDescribeEndTheFileAfterTheFramesBefore() throws Exception {
+        CaptureBytes b = CaptureBytes.pcapng(LE);
+        for (int i = 0; i < PcapngFileReader.MAX_INTERFACES; i++) {
+            b.idb(1, 0, -1, 0);
+        }
+        b.epb(PcapngFileReader.MAX_INTERFACES - 1, 7, A, A.length).idb(1, 0, -1, 0).epb(0, 8, B, B.length);
+        byte[] bytes = b.bytes();
+        Read r = readStream(bytes);
+        assertEquals(1, r.frames().size(), "the frame on the last interface a section may describe is read");
+        long at = 28 + 20L * PcapngFileReader.MAX_INTERFACES + 32 + A.length + (4 - A.length % 4) % 4;
+        assertEquals("corrupt block " + (PcapngFileReader.MAX_INTERFACES + 3) + " at byte " + at
+                + ": more than 65536 interfaces described in one section (tcplens keeps at most 65536: a real capture"
+                + " has a few); 1 complete frames were read", r.result().warning());
+    }
 }
