@@ -338,6 +338,7 @@ final class CaptureCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--time-stamp-precision must be nano or micro");
         }
         cap.validate(spec.commandLine());
+        OutputFile.refuseSameOutput("-o", output, "-w", writeFile);
         if (OutputFile.isStdout(writeFile) && Output.toStdout(output)) {
             throw new ParameterException(spec.commandLine(),
                     "-w - writes the packets to standard output: give the report a file too (-o FILE)");

@@ -19,6 +19,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -128,6 +129,35 @@ final class OutputFile implements AutoCloseable {
                         .equals(input.toString()) ? "" : " (" + input + ")")
                         + ": tcplens never overwrites a capture; choose another output name");
             }
+        }
+    }
+
+    /**
+     * exit 2 when two outputs of one run ({@code capture -o} and {@code -w}) name the same file: the second
+     * renamed into place would replace the first. Devices and FIFOs written in place are left to the user.
+     */
+    static void refuseSameOutput(String optionA, Path a, String optionB, Path b) {
+        if (a == null || b == null || isStdout(a) || isStdout(b)) {
+            return;
+        }
+        if (sameFile(a, b) || Objects.equals(resolved(a), resolved(b))) {
+            throw new UserError(ExitCode.USAGE, optionA + " " + a + " and " + optionB + " " + b
+                    + " name the same file: give each output its own name");
+        }
+    }
+
+    /** the file a path names once its links and its folder's are resolved, or null when that cannot be told */
+    private static Path resolved(Path path) {
+        try {
+            Path p = followLinks(path);
+            if (p == null) {
+                return null;
+            }
+            Path abs = p.toAbsolutePath();
+            Path folder = abs.getParent();
+            return folder == null || abs.getFileName() == null ? abs : folder.toRealPath().resolve(abs.getFileName());
+        } catch (IOException | SecurityException e) {
+            return null;
         }
     }
 

@@ -303,6 +303,23 @@ class OutputFileTest {
     }
 
     /**
+     * capture's report and packets renamed into one place would replace each other: refused before the
+     * capture starts (no device is opened), also through a link and another spelling.
+     */
+    @Test
+    void captureRefusesAReportAndAPacketFileOfTheSameName() throws IOException {
+        Path pcap = tmp.resolve("live.pcap");
+        Path link = Files.createSymbolicLink(tmp.resolve("link.pcap"), pcap);
+        for (String[] pair : new String[][] {{pcap.toString(), pcap.toString()},
+                {pcap.toString(), tmp.resolve(".").resolve("live.pcap").toString()}, {link.toString(), pcap.toString()}}) {
+            AnalyzeCommandTest.Run r = run("capture", "-i", "lo", "-c", "1", "--duration", "1", "-o", pair[0], "-w", pair[1]);
+            assertEquals(new AnalyzeCommandTest.Run(ExitCode.USAGE, "", "tcplens: -o " + pair[0] + " and -w " + pair[1]
+                    + " name the same file: give each output its own name\n"), r);
+        }
+        assertFalse(Files.exists(pcap));
+    }
+
+    /**
      * A second signal halts the JVM, where deleteOnExit does not run: the report's spill files (texts
      * waiting for an older session) are removed with the .part files.
      */
