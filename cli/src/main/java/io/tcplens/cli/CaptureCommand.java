@@ -4,6 +4,7 @@ import io.tcplens.analyzer.Analyzer;
 import io.tcplens.analyzer.DecodeStats;
 import io.tcplens.analyzer.session.Saturating;
 import io.tcplens.analyzer.session.SessionRecord;
+import io.tcplens.analyzer.session.SessionTracker;
 import io.tcplens.capture.CaptureException;
 import io.tcplens.capture.FrameHandler;
 import io.tcplens.capture.LiveCapture;
@@ -305,18 +306,17 @@ final class CaptureCommand implements Callable<Integer> {
     }
 
     private void interim(Analyzer analyzer, PrintWriter to, long elapsedNs) {
-        List<SessionRecord> open = analyzer.sessions().openSessionRecords();
+        SessionTracker.OpenSessions open = analyzer.sessions().openSnapshot();
         to.println("-- after " + Units.duration(elapsedNs) + ": " + Units.plural(open.size(), "session", "sessions")
                 + " open");
         long now = epochNanos();
-        for (SessionRecord r : open) {
+        open.forEach(r ->
             to.println(String.format(Locale.ROOT, "   #%d  %s → %s  IPv%d  open %s, idle %s  %s  %s  handshake %s%s",
                     r.id(), Units.endpoint(r.clientAddr(), r.clientPort()), Units.endpoint(r.serverAddr(), r.serverPort()),
                     r.ipVersion(), Units.duration(Math.max(0, Saturating.between(r.startNs(), now))),
                     Units.duration(Math.max(0, Saturating.between(r.endNs(), now))), Units.plural(r.packets(), "pkt", "pkts"),
                     Units.bytes(r.bytes()), r.handshake().status().jsonName().replace('_', ' '),
-                    r.close().initiator() != null ? ", " + r.close().initiator().jsonName() + " closed first" : ""));
-        }
+                    r.close().initiator() != null ? ", " + r.close().initiator().jsonName() + " closed first" : "")));
         to.flush();
     }
 

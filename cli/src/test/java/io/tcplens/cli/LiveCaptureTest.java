@@ -585,4 +585,31 @@ class LiveCaptureTest {
         }
         return p.exitValue();
     }
+
+    /**
+     * {@code --interim}: while a connection is open, the interim lines name it (its handshake complete) and
+     * count it as the one open session; built one record at a time from the table's snapshot.
+     */
+    @Test
+    void interimLinesNameTheOpenSessions() throws Exception {
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        try (ServerSocket server = new ServerSocket(0, 4, lo)) {
+            int port = server.getLocalPort();
+            var f = startCapture("capture", "-i", "lo", "--brief", "--format", "jsonl", "--interim", "0.2",
+                    "-f", "tcp port " + port);
+            int clientPort;
+            try (Socket c = new Socket()) {
+                c.connect(server.getLocalSocketAddress(), SO_TIMEOUT);
+                clientPort = c.getLocalPort();
+                try (Socket accepted = server.accept()) {
+                    Thread.sleep(700);   // a few interim periods while the connection is open
+                }
+            }
+            Run r = stopCapture(f);
+            String line = "   #0  127.0.0.1:" + clientPort + " → 127.0.0.1:" + port + "  IPv4  open ";
+            List<String> interim = r.err().lines().filter(l -> l.startsWith("-- after ")).toList();
+            assertTrue(interim.stream().anyMatch(l -> l.endsWith(": 1 session open")), r.err());
+            assertTrue(r.err().lines().anyMatch(l -> l.startsWith(line) && l.contains("  handshake complete")), r.err());
+        }
+    }
 }

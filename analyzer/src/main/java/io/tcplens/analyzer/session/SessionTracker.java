@@ -224,18 +224,42 @@ public final class SessionTracker {
         }
     }
 
-    /** A snapshot of the sessions still open, in order of id; they stay in the table. */
-    public List<SessionRecord> openSessionRecords() {
-        List<TcpSession> list = new ArrayList<>();
+    /** The sessions still open, in order of id ({@code capture --interim}); they stay in the table. */
+    public OpenSessions openSnapshot() {
+        int n = 0;
         for (TcpSession s = open.head(); s != null; s = s.next) {
-            list.add(s);
+            n++;
         }
-        list.sort(Comparator.comparingLong(TcpSession::id));
-        List<SessionRecord> out = new ArrayList<>(list.size());
-        for (TcpSession s : list) {
-            out.add(s.toRecord(EndReason.CAPTURE_END));
+        TcpSession[] list = new TcpSession[n];
+        int i = 0;
+        for (TcpSession s = open.head(); s != null && i < n; s = s.next) {
+            list[i++] = s;
         }
-        return out;
+        java.util.Arrays.sort(list, Comparator.comparingLong(TcpSession::id));
+        return new OpenSessions(list);
+    }
+
+    /**
+     * A snapshot of the open sessions. Their records are built one at a time as {@link #forEach} hands
+     * them on, so a snapshot of a full table holds one record at a time, not one per open session.
+     */
+    public static final class OpenSessions {
+        private final TcpSession[] sessions;
+
+        private OpenSessions(TcpSession[] sessions) {
+            this.sessions = sessions;
+        }
+
+        public int size() {
+            return sessions.length;
+        }
+
+        public void forEach(java.util.function.Consumer<SessionRecord> each) {
+            for (int i = 0; i < sessions.length; i++) {
+                each.accept(sessions[i].toRecord(EndReason.CAPTURE_END));
+                sessions[i] = null;
+            }
+        }
     }
 
     /** sessions started so far */
