@@ -30,6 +30,21 @@ public final class PcapFileReader implements PacketSource {
     private final int majorVersion;
     private final int minorVersion;
     private final long maxCaplen;
+    /**
+     * Records whose frame is longer than this are read without being held whole: the pcapng rule
+     * ({@link PcapngFileReader#STREAMED_BLOCK}, {@link PcapngFileReader#KEPT_OF_BIG_FRAME}) for the
+     * same reason. The snaplen can claim 4 GB, so {@link #maxCaplen} lets records of up to 256 MB
+     * through, and holding one took that much heap (and as much again in a direct buffer): a 200 MB
+     * record made a 64 MiB heap run out of memory (exit 12, no report).
+     */
+    static final int STREAMED_RECORD = PcapngFileReader.STREAMED_BLOCK;
+    /** the kept part of a streamed record's frame, allocated on the first one */
+    private byte[] bigFrame;
+    /** frames longer than {@link #STREAMED_RECORD}, and where the first was */
+    private long bigFrames;
+    private long firstBigRecord;
+    private long firstBigAt;
+    private long firstBigCaplen;
 
     private PcapFileReader(Path path, FileInput in) throws CaptureException {
         this.path = path;
@@ -123,6 +138,31 @@ public final class PcapFileReader implements PacketSource {
 
     @Override
     public ReadResult readAll(FrameHandler handler) throws CaptureException {
+        ReadResult r = readRecords(handler);
+        if (bigFrames == 0) {
+            return r;
+        }
+        int kept = PcapngFileReader.KEPT_OF_BIG_FRAME;
+        return new ReadResult(r.frames(), r.bytes(), r.warning(), java.util.List.of(bigFrames == 1
+                ? "record " + firstBigRecord + " at byte " + firstBigAt + " holds a frame of " + firstBigCaplen
+                        + " bytes, more than any link carries: only its first " + kept
+                        + " bytes were read and analysed, the rest skipped"
+                : bigFrames + " frames were larger than any link carries (the first: record " + firstBigRecord
+                        + " at byte " + firstBigAt + ", " + firstBigCaplen + " bytes): only the first " + kept
+                        + " bytes of each were read and analysed, the rest skipped"));
+    }
+
+    /** of a streamed record at {@code at}, the frame's first bytes are in {@link #bigFrame}: counts it */
+    private int bigFrame(long record, long at, long caplen) {
+        if (bigFrames++ == 0) {
+            firstBigRecord = record;
+            firstBigAt = at;
+            firstBigCaplen = caplen;
+        }
+        return PcapngFileReader.KEPT_OF_BIG_FRAME;
+    }
+
+    private ReadResult readRecords(FrameHandler handler) throws CaptureException {
         if (handler instanceof HeaderFrameHandler headers && in.file() != null
                 && java.nio.file.Files.isRegularFile(path)) {
             try {
@@ -153,14 +193,34 @@ public final class PcapFileReader implements PacketSource {
                     return new ReadResult(frames, in.offset(), impossible(frames + 1, in.offset(), caplen, frames));
                 }
                 int need = RECORD_HEADER + (int) caplen;
+                // section 5: the fraction should be < 1 s but is not always; carry it arithmetically
+                long ts = sec * 1_000_000_000L + frac * fracScale;
+                if (caplen > STREAMED_RECORD) {
+                    // keep the frame's first bytes, skip the rest; handed over once the record proved whole
+                    long at = in.offset();
+                    int kept = PcapngFileReader.KEPT_OF_BIG_FRAME;
+                    if (!in.ensure(RECORD_HEADER + kept)) {
+                        return new ReadResult(frames, at, truncated(frames + 1, at, need, in.available(), frames));
+                    }
+                    if (bigFrame == null) {
+                        bigFrame = new byte[kept];
+                    }
+                    System.arraycopy(in.buf, in.pos + RECORD_HEADER, bigFrame, 0, kept);
+                    if (!in.discard(need)) {
+                        return new ReadResult(frames, at, truncated(frames + 1, at, need,
+                                (int) Math.min(in.offset() - at, Integer.MAX_VALUE), frames));
+                    }
+                    handler.onFrame(ts, linkType, 0, bigFrame, 0, bigFrame(frames + 1, at, caplen),
+                            (int) Math.min(origlen, Integer.MAX_VALUE));
+                    frames++;
+                    continue;
+                }
                 if (!in.ensure(need)) {
                     return new ReadResult(frames, in.offset(),
                             truncated(frames + 1, in.offset(), need, in.available(), frames));
                 }
                 b = in.buf;
                 p = in.pos;
-                // section 5: the fraction should be < 1 s but is not always; carry it arithmetically
-                long ts = sec * 1_000_000_000L + frac * fracScale;
                 handler.onFrame(ts, linkType, 0, b, p + RECORD_HEADER, (int) caplen,
                         (int) Math.min(origlen, Integer.MAX_VALUE));
                 frames++;
@@ -213,6 +273,35 @@ public final class PcapFileReader implements PacketSource {
                 return new ReadResult(frames, base + p, impossible(frames + 1, base + p, caplen, frames));
             }
             int need = RECORD_HEADER + (int) caplen;
+            long ts = sec * 1_000_000_000L + frac * fracScale;
+            int orig = (int) Math.min(origlen, Integer.MAX_VALUE);
+            if (caplen > STREAMED_RECORD) {
+                // as in the plain loop: only the frame's first bytes are read, the rest skipped by position
+                long at = base + p;
+                if (at + need > fileSize) {
+                    return new ReadResult(frames, at, truncated(frames + 1, at, need,
+                            (int) Math.min(fileSize - at, Integer.MAX_VALUE), frames));
+                }
+                int kept = PcapngFileReader.KEPT_OF_BIG_FRAME;
+                if (bigFrame == null) {
+                    bigFrame = new byte[kept];
+                }
+                ByteBuffer dst = ByteBuffer.wrap(bigFrame, 0, kept);
+                for (long from = at + RECORD_HEADER; dst.hasRemaining(); ) {
+                    int r = ch.read(dst, from);
+                    if (r < 0) {
+                        return new ReadResult(frames, at, truncated(frames + 1, at, need,
+                                (int) Math.min(from - at, Integer.MAX_VALUE), frames));   // the file shrank
+                    }
+                    from += r;
+                }
+                handler.onFrame(ts, linkType, 0, bigFrame, 0, bigFrame(frames + 1, at, caplen), orig);
+                frames++;
+                base = at + need;
+                next = base;
+                buf.clear().limit(0);
+                continue;
+            }
             if (buf.remaining() < need) {
                 base += p;
                 if (need > buf.capacity() && base + need <= fileSize) {
@@ -230,9 +319,7 @@ public final class PcapFileReader implements PacketSource {
                     return new ReadResult(frames, base, truncated(frames + 1, base, need, have, frames));
                 }
             }
-            long ts = sec * 1_000_000_000L + frac * fracScale;
             int len = (int) caplen;
-            int orig = (int) Math.min(origlen, Integer.MAX_VALUE);
             if (len <= want) {
                 buf.get(p + RECORD_HEADER, head, 0, len);
                 handler.onFrame(ts, linkType, 0, head, 0, len, orig);

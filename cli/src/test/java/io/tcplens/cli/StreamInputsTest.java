@@ -300,4 +300,55 @@ class StreamInputsTest {
                 + " holds a frame of " + big + " bytes, more than any link carries: only its first 262144 bytes were"
                 + " read and analysed, the rest skipped\n"), c);
     }
+
+    /**
+     * {@code pcap} with snaplen 0xffffffff (which lets the built-in reader take records of up to 256 MB) and a
+     * record of {@code extra} bytes (zeros, written sparsely) after frame {@code after}.
+     */
+    static void pcapWithExtraFrame(byte[] pcap, int after, int extra, Path to) throws IOException {
+        List<Object[]> recs = records(pcap);
+        try (FileChannel ch = FileChannel.open(to, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                StandardOpenOption.SPARSE)) {
+            ch.write(ByteBuffer.wrap(java.util.Arrays.copyOf(pcap, 24)).order(ByteOrder.LITTLE_ENDIAN).putInt(16, -1));
+            for (int i = 0; i < recs.size(); i++) {
+                byte[] data = (byte[]) recs.get(i)[2];
+                ch.write(recordHeader(recs.get(i), data.length));
+                ch.write(ByteBuffer.wrap(data));
+                if (i == after) {
+                    ch.write(recordHeader(recs.get(i), extra));
+                    ch.position(ch.position() + extra);   // sparse: nothing written
+                }
+            }
+        }
+    }
+
+    /** a pcap record header with the time of {@code r} (from {@link #records}) and {@code caplen} = origlen */
+    static ByteBuffer recordHeader(Object[] r, int caplen) {
+        return ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putInt((int) (long) r[0]).putInt((int) (long) r[1])
+                .putInt(caplen).putInt(caplen).flip();
+    }
+
+    @Test
+    void onePcapRecordOf200MiBDoesNotExhaustA64MiBHeap() throws Exception {
+        byte[] pcap = Files.readAllBytes(PCAP);
+        int big = 200 << 20;
+        Path withBig = tmp.resolve("big.pcap");
+        pcapWithExtraFrame(pcap, 6, big, withBig);
+        Path withSmall = tmp.resolve("small.pcap");
+        pcapWithExtraFrame(pcap, 6, 60, withSmall);
+        AnalyzeCommandTest.Run expected = AnalyzeCommandTest.run("analyze", withSmall.toString());
+        assertEquals(0, expected.code(), expected.err());
+        assertTrue(expected.out().endsWith("15 frames read: 14 TCP, 1 other\n"), expected.out());
+        long at = 24;   // where the big record starts: the file header and the first 7 records
+        for (Object[] r : records(pcap).subList(0, 7)) {
+            at += 16 + ((byte[]) r[2]).length;
+        }
+        List<String> command = new ArrayList<>(tcplens("analyze", withBig.toString()));
+        command.set(1, "-Xmx64m");
+        // before: the record was held whole (heap and direct buffer), exit 12 and no report
+        Child c = child(command, new byte[0]);
+        assertEquals(new Child(0, expected.out(), "tcplens: note: " + withBig + ": record 8 at byte " + at
+                + " holds a frame of " + big + " bytes, more than any link carries: only its first 262144 bytes were"
+                + " read and analysed, the rest skipped\n"), c);
+    }
 }
