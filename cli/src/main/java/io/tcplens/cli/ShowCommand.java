@@ -29,6 +29,12 @@ final class ShowCommand implements Callable<Integer> {
 
     /** packets kept for the ladder */
     static final int MAX_PACKETS = 1_000_000;
+    /**
+     * bytes the ladder's packets may take (40 a packet): {@link PacketStore#defaultBudget()}, an eighth of the
+     * heap, as for the HTML report's ladders, so a session of millions of packets shows its first ones
+     * instead of running the heap out (tests lower it; below 0: the default)
+     */
+    static long ladderBudget = -1;
 
     enum Format { text, jsonl }
 
@@ -66,7 +72,8 @@ final class ShowCommand implements Callable<Integer> {
         var bpf = filters.bpfFilter();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        PacketStore store = new PacketStore(MAX_PACKETS, session);
+        PacketStore store = new PacketStore(MAX_PACKETS, session,
+                ladderBudget >= 0 ? ladderBudget : PacketStore.defaultBudget());
         SessionRecord[] found = {null};
         Analyzer analyzer = sessionOptions.analyzer(r -> {
             if (r.id() == session) {
@@ -84,12 +91,19 @@ final class ShowCommand implements Callable<Integer> {
             throw new UserError(ExitCode.USAGE, "no session " + session + ": the input has "
                     + Units.plural(n, "session", "sessions") + (n > 0 ? " (ids 0.." + (n - 1) + ")" : ""));
         }
+        PacketStore.Packets packets = store.take(session);
         if (format == Format.jsonl) {
-            PacketLadder.jsonl(r, store.take(session), out);
+            PacketLadder.jsonl(r, packets, out);
         } else {
-            PacketLadder.text(r, store.take(session), out, useColor());
+            PacketLadder.text(r, packets, out, useColor());
         }
         out.flush();
+        if (packets.notKept() > 0) {
+            err.println("tcplens: note: the ladder of session " + session + " shows its first " + packets.count()
+                    + " of " + Units.plural(packets.seen(), "packet", "packets") + ": its memory budget (an eighth of the"
+                    + " Java heap) holds no more; analyze --session " + session + " lists every packet, and more memory"
+                    + " shows more (JAVA_OPTS=-Xmx4g ./tcplens ...)");
+        }
         String capNote = sessionOptions.cap.note(analyzer.sessions());
         if (capNote != null) {
             err.println("tcplens: note: " + capNote);

@@ -37,6 +37,28 @@ class DrillInTest {
         assertTrue(r.out().contains("TIME_WAIT"));
     }
 
+    /**
+     * show's ladder stays within its memory budget (an eighth of the heap by default): a session whose packets
+     * do not fit shows the ones kept, says how many are not shown, and one note points to analyze --session.
+     * With a budget of 0 bytes no packet array can be made: none of half-close's 14 packets is kept.
+     */
+    @Test
+    void showsLadderStaysWithinItsMemoryBudget() {
+        long saved = ShowCommand.ladderBudget;
+        ShowCommand.ladderBudget = 0;
+        try {
+            AnalyzeCommandTest.Run r = run("show", sample("half-close.pcap"), "--session", "0");
+            assertEquals(0, r.code(), r.err());
+            assertEquals(0, r.out().lines().filter(l -> l.contains("▶") || l.contains("◀")).count());
+            assertTrue(r.out().endsWith("  ... 14 more packets not shown\n"), r.out());
+            assertEquals("tcplens: note: the ladder of session 0 shows its first 0 of 14 packets: its memory budget (an"
+                    + " eighth of the Java heap) holds no more; analyze --session 0 lists every packet, and more memory"
+                    + " shows more (JAVA_OPTS=-Xmx4g ./tcplens ...)\n", r.err());
+        } finally {
+            ShowCommand.ladderBudget = saved;
+        }
+    }
+
     @Test
     void showColorsWhenAsked() {
         AnalyzeCommandTest.Run r = run("show", sample("reset.pcap"), "--session", "0", "--color", "always");
