@@ -65,6 +65,7 @@ final class Output implements AutoCloseable {
      */
     static Output open(Path target, List<Path> inputs, PrintWriter stdout) {
         if (toStdout(target)) {
+            OutputFile.refuseInputs("-o", target, inputs);   // analyze x.pcap >> x.pcap
             PrintStream bytes = stdout instanceof Stdout s ? s.utf8Bytes() : null;
             if (bytes != null) {
                 stdout.flush();

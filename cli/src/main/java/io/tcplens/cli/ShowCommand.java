@@ -61,6 +61,7 @@ final class ShowCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         List<Path> files = inputFiles.files(spec.commandLine());
+        OutputFile.refuseInputs(null, null, files);   // show x.pcap >> x.pcap
         var readerKind = sessionOptions.readerKind(spec.commandLine());
         sessionOptions.validate(spec.commandLine());
         var bpf = filters.bpfFilter();
