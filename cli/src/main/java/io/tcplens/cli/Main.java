@@ -28,7 +28,7 @@ import java.io.PrintWriter;
             "10:interface is down",
             "11:output cannot be written",
             "12:out of memory (see --max-sessions)",
-            "130:interrupted by SIGINT (143: SIGTERM); sessions read so far were reported"})
+            "130:interrupted by SIGINT (143: SIGTERM, 129: SIGHUP); sessions read so far were reported"})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
