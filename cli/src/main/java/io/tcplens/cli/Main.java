@@ -40,7 +40,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new Output.Stdout(System.out), new PrintWriter(System.err, true)));
+        System.exit(run(args, Output.Stdout.process(), new PrintWriter(System.err, true)));
     }
 
     /**

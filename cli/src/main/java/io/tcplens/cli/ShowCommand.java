@@ -91,6 +91,9 @@ final class ShowCommand implements Callable<Integer> {
             PacketLadder.text(r, store.take(session), out, useColor());
         }
         out.flush();
+        if (out.checkError()) {
+            return Output.stdoutFailed(out);   // show x.pcap --session 3 > /dev/full
+        }
         String capNote = sessionOptions.cap.note(analyzer.sessions());
         if (capNote != null) {
             err.println("tcplens: note: " + capNote);

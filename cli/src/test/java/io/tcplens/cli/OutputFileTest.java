@@ -121,6 +121,33 @@ class OutputFileTest {
         assertEquals(List.of(), partFiles(tmp));
     }
 
+    /**
+     * Standard output that fails is not a reader that went away: {@code analyze x.pcap > /dev/full} (a full disk) and
+     * {@code >&-} lost the report and exited 0 without a word, as {@code | head} does, while {@code -o /dev/full} is
+     * exit 11. Now exit 11 with the system's reason, for analyze in every way it writes and for show. A {@code /dev/full}
+     * node made here; standard output closed by sh.
+     */
+    @Test
+    void standardOutputThatFailsIsExit11NotAQuietEnd() throws Exception {
+        Assumptions.assumeTrue(isRoot(), "mknod needs root");
+        Path full = tmp.resolve("full");
+        sh("mknod", full.toString(), "c", "1", "7");
+        for (List<String> args : List.of(List.of("analyze", abs("mixed.pcap")), List.of("analyze", "--format", "html",
+                abs("mixed.pcap")), List.of("analyze", "--session", "3", abs("mixed.pcap")),
+                List.of("show", "--session", "3", abs("mixed.pcap")))) {
+            for (String how : List.of("exec \"$@\" > " + full, "exec \"$@\" >&-")) {
+                List<String> cmd = new ArrayList<>(List.of("sh", "-c", how, "sh"));
+                cmd.addAll(SignalsAndPipesTest.command(args.toArray(String[]::new)));
+                Child c = child(tmp, cmd);
+                assertEquals(ExitCode.OUTPUT_ERROR, c.code(), how + " " + args + ": " + c.err());
+                assertEquals("tcplens: cannot write the report to standard output: " + (how.endsWith("-")
+                        ? "Bad file descriptor" : "No space left on device") + " (the report is incomplete)\n", c.err(),
+                        how + " " + args);
+            }
+        }
+        assertTrue(attrs(full).isOther(), "still the device");
+    }
+
     @Test
     void aFifoIsWrittenInPlaceForItsReader() throws Exception {
         Path fifo = tmp.resolve("report.fifo");
