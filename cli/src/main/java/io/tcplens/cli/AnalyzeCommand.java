@@ -239,7 +239,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                     inputs.read(file, result);
                 } catch (StopReading stop) {
                     if (pipeClosed) {
-                        return ExitCode.OK;
+                        return out.stdoutFailed();   // 0 for a pipe whose reader left, else exit 11
                     }
                     interruptedAt = "while reading " + CaptureFiles.name(file) + " after "
                             + Units.plural(framesInFile[0], "frame", "frames");
@@ -268,7 +268,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             try {
                 analyzer.finish();
             } catch (StopReading stop) {
-                return ExitCode.OK;   // stdout closed while the last sessions were written
+                return out.stdoutFailed();   // stdout failed while the last sessions were written
             }
             if (ordered != null) {
                 ordered.finish();
@@ -285,7 +285,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             }
             out.commit();
             if (out.stdoutClosed()) {
-                return ExitCode.OK;   // the reader of a pipe went away: nothing more to say
+                return out.stdoutFailed();   // the reader of a pipe went away (0), or a write failed (11)
             }
             String capNote = sessionOptions.cap.note(analyzer.sessions());
             if (capNote != null) {

@@ -339,9 +339,9 @@ final class CaptureCommand implements Callable<Integer> {
         }
         cap.validate(spec.commandLine());
         OutputFile.refuseSameOutput("-o", output, "-w", writeFile);
-        if (OutputFile.isStdout(writeFile) && Output.toStdout(output)) {
-            throw new ParameterException(spec.commandLine(),
-                    "-w - writes the packets to standard output: give the report a file too (-o FILE)");
+        if (writeFile != null && OutputFile.namesStandardOutput(writeFile) && OutputFile.namesStandardOutput(output)) {
+            throw new ParameterException(spec.commandLine(), "-w " + writeFile
+                    + " writes the packets to standard output, where the report goes: give the report a file too (-o FILE)");
         }
         if (filter != null && filterWords != null && !filterWords.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "give the filter once: with -f or after the options");

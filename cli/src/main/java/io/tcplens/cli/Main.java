@@ -28,7 +28,7 @@ import java.io.PrintWriter;
             "10:interface is down",
             "11:output cannot be written",
             "12:out of memory (see --max-sessions)",
-            "130:interrupted by SIGINT (143: SIGTERM); sessions read so far were reported"})
+            "130:interrupted by SIGINT (143: SIGTERM, 129: SIGHUP); sessions read so far were reported"})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -40,7 +40,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new Output.Stdout(System.out), new PrintWriter(System.err, true)));
+        System.exit(run(args, Output.Stdout.process(), new PrintWriter(System.err, true)));
     }
 
     /**

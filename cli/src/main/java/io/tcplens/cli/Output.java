@@ -2,6 +2,9 @@ package io.tcplens.cli;
 
 import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -10,6 +13,7 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -41,16 +45,86 @@ final class Output implements AutoCloseable {
      */
     static final class Stdout extends PrintWriter {
         private final PrintStream bytes;
+        /** what failed writing to descriptor 1, or null (a PrintStream only keeps that something did) */
+        private final KeepsError errors;
 
         Stdout(PrintStream out) {
+            this(out, null);
+        }
+
+        private Stdout(PrintStream out, KeepsError errors) {
             super(out, true);
             this.bytes = out;
+            this.errors = errors;
+        }
+
+        /** the process's standard output (descriptor 1), remembering why a write to it failed */
+        static Stdout process() {
+            KeepsError errors = new KeepsError(new FileOutputStream(FileDescriptor.out));
+            return new Stdout(new PrintStream(new BufferedOutputStream(errors, 8192), false), errors);
         }
 
         /** the stream under the writer, or null when the writer does not encode as UTF-8 */
         PrintStream utf8Bytes() {
             return Charset.defaultCharset().equals(StandardCharsets.UTF_8) ? bytes : null;
         }
+    }
+
+    /** the error a write to descriptor 1 got, kept for the message, since PrintStream swallows it */
+    private static final class KeepsError extends FilterOutputStream {
+        private volatile IOException last;
+
+        KeepsError(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                last = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                last = e;
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * The exit once writing to standard output failed ({@link #stdoutClosed}, {@code checkError()}): 0 when it is
+     * a pipe, FIFO or socket whose reader went away ({@code tcplens analyze big.pcap | head}: EPIPE is the one
+     * error a pipe gives); any other failure loses the report and is exit 11, as for {@code -o}: a full disk or
+     * {@code > /dev/full} (ENOSPC), standard output closed ({@code >&-}: EBADF).
+     *
+     * @throws UserError OUTPUT_ERROR naming the failure
+     */
+    static int stdoutFailed(PrintWriter stdout) {
+        try {
+            Object mode = Files.getAttribute(OutputFile.STANDARD_OUTPUT, "unix:mode");
+            int type = mode instanceof Integer m ? m & 0170000 : 0;
+            if (type == 0010000 || type == 0140000) {   // S_IFIFO, S_IFSOCK (stat(2))
+                return ExitCode.OK;
+            }
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
+            // cannot tell: a write error
+        }
+        IOException e = stdout instanceof Stdout s && s.errors != null ? s.errors.last : null;
+        throw new UserError(ExitCode.OUTPUT_ERROR, "cannot write the report to standard output: "
+                + (e != null ? reason(e) : "a write failed") + " (the report is incomplete)");
+    }
+
+    /** after {@link #stdoutClosed} said true: {@link #stdoutFailed} */
+    int stdoutFailed() {
+        return stdoutFailed((PrintWriter) writer);
     }
 
     /** true when a report to {@code target} (-o, null when not given) goes to standard output */
@@ -65,6 +139,7 @@ final class Output implements AutoCloseable {
      */
     static Output open(Path target, List<Path> inputs, PrintWriter stdout) {
         if (toStdout(target)) {
+            OutputFile.refuseInputs("-o", target, inputs);   // analyze x.pcap >> x.pcap
             PrintStream bytes = stdout instanceof Stdout s ? s.utf8Bytes() : null;
             if (bytes != null) {
                 stdout.flush();

@@ -36,12 +36,13 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>a symbolic link is followed (relative targets from the link's folder, at most {@value #MAX_LINKS} links,
  *       Linux's {@code MAXSYMLINKS}; a dangling link names the file to create) and what it names is handled as
  *       below, so the link stays a link; a link in {@code /proc} ({@code /proc/self/fd/N}, reached from
- *       {@code /dev/stdout} and {@code /dev/fd/N}) names an open file, not a path, and is written in place;
+ *       {@code /dev/stdout} and {@code /dev/fd/N}) names an open file, not a path, and is written in place, but
+ *       only when that descriptor is open for writing ({@link #requireOpenForWriting});
  *   <li>a regular file, or none, is written under a temporary name in the same folder ({@code .NAME.RANDOM.part},
  *       mode 0644 under the umask, as a file the shell creates with {@code >}) and renamed over the name when the
  *       output is complete ({@link #commit}), so a failed or aborted run leaves the old file as it was;
  *   <li>an output that is the same file as an input (also through a symbolic or hard link: same device and inode)
- *       is refused, exit 2.
+ *       is refused, exit 2; standard output or input counts as the file behind it ({@link #refuseInputs}).
  * </ul>
  * Temporary files not yet renamed are listed, so that a second SIGINT/SIGTERM ({@link StopSignals}) can remove
  * them before the process halts.
@@ -53,6 +54,16 @@ final class OutputFile implements AutoCloseable {
 
     /** the temporary files being written, removed by {@link #deleteTemporaryFiles} */
     private static final Set<Path> TEMPORARY = ConcurrentHashMap.newKeySet();
+
+    /** the file behind standard output and standard input (the kernel's /proc/self/fd/1 and 0) */
+    static final Path STANDARD_OUTPUT = Path.of("/dev/stdout");
+    static final Path STANDARD_INPUT = Path.of("/dev/stdin");
+
+    /** open(2)'s access mode bits and stat(2)'s file type bits (Linux, asm-generic/fcntl.h and stat.h) */
+    private static final int O_ACCMODE = 3;
+    private static final int O_RDONLY = 0;
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFCHR = 0020000;
 
     /** mode of a new output: 0644, less what the umask takes away (open(2) applies it) */
     private static final FileAttribute<?> SHAREABLE = PosixFilePermissions.asFileAttribute(
@@ -96,8 +107,16 @@ final class OutputFile implements AutoCloseable {
         String name = path.toString();
         try {
             Path file = followLinks(path.toAbsolutePath());
-            BasicFileAttributes attrs = file == null ? null : attributes(file);
-            if (file == null || attrs != null && attrs.isOther()) {
+            boolean openFile = isProcLink(file);
+            if (openFile) {
+                requireOpenForWriting(file);
+            } else if (file.getParent() != null && onProc(file)) {
+                // not a link in /proc: a descriptor not open (/dev/fd/7), or /proc's own files (mem, sys/...)
+                throw new IOException(isDescriptor(file) ? "file descriptor " + file.getFileName()
+                        + " is not open (give one, e.g. " + file.getFileName() + ">FILE)" : "/proc holds no files to write");
+            }
+            BasicFileAttributes attrs = openFile ? null : attributes(file);
+            if (openFile || attrs != null && attrs.isOther()) {
                 // a device, FIFO or socket, or an open file behind /proc: the path itself, written in place
                 OutputStream in = Files.newOutputStream(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
                 return new OutputFile(name, in, null, null);
@@ -118,17 +137,52 @@ final class OutputFile implements AutoCloseable {
         }
     }
 
-    /** exit 2 when {@code path} is the same file as one of {@code inputs} (links and other spellings count) */
+    /**
+     * exit 2 when {@code path} is the same file as one of {@code inputs} (links and other spellings count). {@code -}
+     * on either side is the file behind standard output or input, when that is a regular file: {@code analyze -
+     * -o x.pcap < x.pcap} and {@code analyze x.pcap >> x.pcap} would replace or grow the capture (GNU cat refuses
+     * the same: "input file is output file").
+     *
+     * @param path the output, {@code -} (or null) for standard output
+     */
     static void refuseInputs(String option, Path path, List<Path> inputs) {
-        if (inputs == null || isStdout(path)) {
+        if (inputs == null) {
             return;
         }
+        boolean toStdout = path == null || isStdout(path);
+        Path out = toStdout ? STANDARD_OUTPUT : path;
+        if (toStdout && !Files.isRegularFile(out)) {
+            return;   // a terminal, a pipe, a socket (inetd gives one socket as both 0 and 1): no capture is harmed
+        }
         for (Path input : inputs) {
-            if (!isStdout(input) && sameFile(path, input)) {
-                throw new UserError(ExitCode.USAGE, option + " " + path + " is also an input file" + (path.toString()
-                        .equals(input.toString()) ? "" : " (" + input + ")")
+            Path in = isStdout(input) ? STANDARD_INPUT : input;
+            if (sameFile(out, in)) {
+                String what = toStdout ? "standard output" : option + " " + path;
+                String which = isStdout(input) ? "standard input" : input.toString();
+                throw new UserError(ExitCode.USAGE, what + " is also an input file" + (!toStdout && path.toString()
+                        .equals(input.toString()) ? "" : " (" + which + ")")
                         + ": tcplens never overwrites a capture; choose another output name");
             }
+        }
+    }
+
+    /**
+     * True when {@code path} names the file standard output writes to and that is not a character device: {@code -},
+     * or {@code /dev/stdout}, {@code /dev/fd/1} or a link to them when standard output is a pipe, a FIFO, a socket or
+     * a file, whose bytes are data another program reads (a terminal or {@code /dev/null} is left to the user).
+     */
+    static boolean namesStandardOutput(Path path) {
+        if (path == null || isStdout(path)) {
+            return true;
+        }
+        try {
+            if (!sameFile(path, STANDARD_OUTPUT)) {
+                return false;
+            }
+            Object mode = Files.getAttribute(STANDARD_OUTPUT, "unix:mode");
+            return !(mode instanceof Integer m && (m & S_IFMT) == S_IFCHR);
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
+            return false;
         }
     }
 
@@ -150,7 +204,7 @@ final class OutputFile implements AutoCloseable {
     private static Path resolved(Path path) {
         try {
             Path p = followLinks(path);
-            if (p == null) {
+            if (isProcLink(p)) {
                 return null;
             }
             Path abs = p.toAbsolutePath();
@@ -172,7 +226,8 @@ final class OutputFile implements AutoCloseable {
 
     /**
      * The file {@code path} names once every symbolic link is followed (it may not exist: a dangling link names
-     * the file to create), or null when a link in /proc is met: that one names an open file, not a path.
+     * the file to create), or the first link in /proc met ({@link #isProcLink}): that one names an open file, not
+     * a path.
      */
     static Path followLinks(Path path) throws IOException {
         Path p = path;
@@ -181,13 +236,71 @@ final class OutputFile implements AutoCloseable {
                 throw new IOException("more than " + MAX_LINKS + " symbolic links (a loop?)");
             }
             if (onProc(p)) {
-                return null;
+                return p;
             }
             Path to = Files.readSymbolicLink(p);
             // not normalized: "a/../b" with a a link is for the kernel to resolve, not for a string operation
             p = to.isAbsolute() ? to : p.resolveSibling(to);
         }
         return p;
+    }
+
+    /** true for a link in /proc, where {@link #followLinks} stops */
+    static boolean isProcLink(Path p) {
+        return Files.isSymbolicLink(p) && onProc(p);
+    }
+
+    /**
+     * A /proc link is opened in place only when it is a file descriptor open for writing. Opening
+     * {@code /proc/PID/fd/N} opens the file anew with the access asked for (proc(5)), whatever the descriptor
+     * allows, so a descriptor open only for reading would be written through: {@code -o /dev/fd/4} appended the
+     * report to tcplens.jar (the JVM holds it open for reading), {@code -o /dev/fd/3} to the JDK's lib/modules,
+     * {@code -o /dev/stdout} with standard output closed ({@code >&-}) to whatever file the JVM opened first as
+     * descriptor 1. Its access mode is the {@code flags:} line of {@code /proc/PID/fdinfo/N} (proc(5), octal).
+     * Other /proc links ({@code exe}, {@code cwd}, {@code map_files/…}) are not outputs.
+     *
+     * @throws IOException saying why the link is not written
+     */
+    private static void requireOpenForWriting(Path link) throws IOException {
+        if (!isDescriptor(link)) {
+            throw new IOException(link + " is not a file descriptor (only /proc/PID/fd/N is written in place)");
+        }
+        String fd = link.getFileName().toString();
+        List<String> info;
+        try {
+            // the folder's real path: /dev/fd/N is /proc/self/fd/N, whose fdinfo is /proc/PID/fdinfo/N
+            info = Files.readAllLines(link.getParent().toRealPath().resolveSibling("fdinfo").resolve(fd));
+        } catch (NoSuchFileException e) {
+            throw new IOException("file descriptor " + fd + " is not open (give one, e.g. " + fd + ">FILE)", e);
+        } catch (IOException e) {
+            return;   // another user's process: opening the link decides
+        }
+        for (String line : info) {
+            if (line.startsWith("flags:")) {
+                int flags = Integer.parseInt(line.substring(6).trim(), 8);
+                if ((flags & O_ACCMODE) == O_RDONLY) {
+                    throw new IOException("file descriptor " + fd + " is open only for reading"
+                            + (fd.equals("1") ? " (standard output is closed?)" : "")
+                            + ": give one open for writing, e.g. " + fd + ">FILE");
+                }
+                return;
+            }
+        }
+    }
+
+    /** true for a path …/fd/N on /proc (a descriptor N of a process), reached also as /dev/fd/N */
+    private static boolean isDescriptor(Path p) {
+        Path folder = p.getParent();
+        Path name = p.getFileName();
+        if (folder == null || name == null || !name.toString().chars().allMatch(Character::isDigit)) {
+            return false;
+        }
+        try {
+            Path real = folder.toRealPath();
+            return real.getFileName() != null && real.getFileName().toString().equals("fd");
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
     }
 
     /** procfs links (/proc/PID/fd/N, what /dev/stdout leads to) are "magic": they name an open file, not a path */

@@ -67,6 +67,7 @@ final class ShowCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         List<Path> files = inputFiles.files(spec.commandLine());
+        OutputFile.refuseInputs(null, null, files);   // show x.pcap >> x.pcap
         var readerKind = sessionOptions.readerKind(spec.commandLine());
         sessionOptions.validate(spec.commandLine());
         var bpf = filters.bpfFilter();
@@ -98,6 +99,9 @@ final class ShowCommand implements Callable<Integer> {
             PacketLadder.text(r, packets, out, useColor());
         }
         out.flush();
+        if (out.checkError()) {
+            return Output.stdoutFailed(out);   // show x.pcap --session 3 > /dev/full
+        }
         if (packets.notKept() > 0) {
             err.println("tcplens: note: the ladder of session " + session + " shows its first " + packets.count()
                     + " of " + Units.plural(packets.seen(), "packet", "packets") + ": its memory budget (an eighth of the"

@@ -121,6 +121,33 @@ class OutputFileTest {
         assertEquals(List.of(), partFiles(tmp));
     }
 
+    /**
+     * Standard output that fails is not a reader that went away: {@code analyze x.pcap > /dev/full} (a full disk) and
+     * {@code >&-} lost the report and exited 0 without a word, as {@code | head} does, while {@code -o /dev/full} is
+     * exit 11. Now exit 11 with the system's reason, for analyze in every way it writes and for show. A {@code /dev/full}
+     * node made here; standard output closed by sh.
+     */
+    @Test
+    void standardOutputThatFailsIsExit11NotAQuietEnd() throws Exception {
+        Assumptions.assumeTrue(isRoot(), "mknod needs root");
+        Path full = tmp.resolve("full");
+        sh("mknod", full.toString(), "c", "1", "7");
+        for (List<String> args : List.of(List.of("analyze", abs("mixed.pcap")), List.of("analyze", "--format", "html",
+                abs("mixed.pcap")), List.of("analyze", "--session", "3", abs("mixed.pcap")),
+                List.of("show", "--session", "3", abs("mixed.pcap")))) {
+            for (String how : List.of("exec \"$@\" > " + full, "exec \"$@\" >&-")) {
+                List<String> cmd = new ArrayList<>(List.of("sh", "-c", how, "sh"));
+                cmd.addAll(SignalsAndPipesTest.command(args.toArray(String[]::new)));
+                Child c = child(tmp, cmd);
+                assertEquals(ExitCode.OUTPUT_ERROR, c.code(), how + " " + args + ": " + c.err());
+                assertEquals("tcplens: cannot write the report to standard output: " + (how.endsWith("-")
+                        ? "Bad file descriptor" : "No space left on device") + " (the report is incomplete)\n", c.err(),
+                        how + " " + args);
+            }
+        }
+        assertTrue(attrs(full).isOther(), "still the device");
+    }
+
     @Test
     void aFifoIsWrittenInPlaceForItsReader() throws Exception {
         Path fifo = tmp.resolve("report.fifo");
@@ -180,6 +207,116 @@ class OutputFileTest {
         }
         assertEquals("kept\n" + report, Files.readString(file));
         assertEquals(List.of(file, stdoutLink), listed(tmp));
+    }
+
+    /**
+     * tcplens in a child JVM in {@code tmp} with standard input from {@code stdin} and standard output appended to
+     * {@code stdout} (either null: a pipe, closed / read here); killed if it has not ended within 60 s
+     */
+    private Child redirected(Path stdin, Path stdout, String... args) throws Exception {
+        ProcessBuilder b = new ProcessBuilder(SignalsAndPipesTest.command(args)).directory(tmp.toFile());
+        if (stdin != null) {
+            b.redirectInput(stdin.toFile());
+        }
+        if (stdout != null) {
+            b.redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()));
+        }
+        Process p = b.start();
+        try {
+            if (stdin == null) {
+                p.getOutputStream().close();
+            }
+            byte[] out = stdout == null ? p.getInputStream().readAllBytes() : new byte[0];
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "tcplens did not end: " + List.of(args));
+            return new Child(p.exitValue(), out, err);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /**
+     * Opening /proc/PID/fd/N opens the file anew with the access asked for, whatever the descriptor allows: a
+     * descriptor open only for reading (here standard input, as the JVM's own tcplens.jar at descriptor 4 and
+     * lib/modules at 3 are, and what descriptor 1 is after {@code >&-}) was written through, and
+     * {@code -o /dev/fd/4} appended the report to tcplens.jar. Refused, exit 11, the file untouched; so is a
+     * descriptor that is not open, and a /proc link that is no descriptor.
+     */
+    @Test
+    void aDescriptorOpenOnlyForReadingIsNeverWrittenThrough() throws Exception {
+        Path victim = tmp.resolve("victim.bin");
+        byte[] bytes = "a file some program holds open for reading\n".getBytes(StandardCharsets.UTF_8);
+        Files.write(victim, bytes);
+        for (String o : List.of("/dev/fd/0", "/proc/self/fd/0", "/dev/stdin")) {
+            Child c = redirected(victim, null, "analyze", "--brief", "-o", o, abs("mixed.pcap"));
+            assertEquals(ExitCode.OUTPUT_ERROR, c.code(), o + ": " + c.err());
+            assertEquals("tcplens: cannot write " + o + ": file descriptor 0 is open only for reading: give one open"
+                    + " for writing, e.g. 0>FILE\n", c.err());
+            assertArrayEquals(bytes, Files.readAllBytes(victim), o);
+        }
+        Child c = redirected(victim, null, "extract", abs("mixed.pcap"), "--session", "3", "-w", "/dev/fd/0");
+        assertEquals(ExitCode.OUTPUT_ERROR, c.code(), c.err());
+        assertArrayEquals(bytes, Files.readAllBytes(victim));
+
+        c = child(tmp, "analyze", "--brief", "-o", "/dev/fd/97", abs("mixed.pcap"));
+        assertEquals(ExitCode.OUTPUT_ERROR, c.code(), c.err());
+        assertEquals("tcplens: cannot write /dev/fd/97: file descriptor 97 is not open (give one, e.g. 97>FILE)\n", c.err());
+        c = child(tmp, "analyze", "--brief", "-o", "/proc/self/exe", abs("mixed.pcap"));
+        assertEquals(ExitCode.OUTPUT_ERROR, c.code(), c.err());
+        assertEquals("tcplens: cannot write /proc/self/exe: /proc/self/exe is not a file descriptor (only"
+                + " /proc/PID/fd/N is written in place)\n", c.err());
+        assertEquals(List.of(victim), listed(tmp));
+    }
+
+    /**
+     * Standard input or output that is an input file: {@code analyze - -o x.pcap < x.pcap} replaced the capture
+     * with the report, {@code analyze x.pcap >> x.pcap} (and show, and extract -w -) appended to it. Refused, exit
+     * 2, as GNU cat refuses "input file is output file"; another file behind standard output is written as before.
+     */
+    @Test
+    void standardInputOrOutputThatIsAnInputIsRefused() throws Exception {
+        Path input = tmp.resolve("in.pcap");
+        byte[] bytes = Files.readAllBytes(Path.of(abs("mixed.pcap")));
+        Files.write(input, bytes);
+        Child c = redirected(input, null, "analyze", "-", "-o", input.toString());
+        assertEquals(ExitCode.USAGE, c.code(), c.err());
+        assertEquals("tcplens: -o " + input + " is also an input file (standard input): tcplens never overwrites a"
+                + " capture; choose another output name\n", c.err());
+        for (List<String> args : List.of(List.of("analyze", input.toString()),
+                List.of("analyze", "--format", "jsonl", "-o", "-", input.toString()),
+                List.of("show", "--session", "0", input.toString()),
+                List.of("extract", "--session", "0", "-w", "-", input.toString()))) {
+            c = redirected(null, input, args.toArray(String[]::new));
+            assertEquals(ExitCode.USAGE, c.code(), args + ": " + c.err());
+            assertEquals("tcplens: standard output is also an input file (" + input + "): tcplens never overwrites a"
+                    + " capture; choose another output name\n", c.err(), args.toString());
+            assertArrayEquals(bytes, Files.readAllBytes(input), args.toString());
+        }
+        // standard input is the input, standard output another file: written
+        Path report = tmp.resolve("report.txt");
+        c = redirected(input, report, "analyze", "--brief", "-");
+        assertEquals(0, c.code(), c.err());
+        assertEquals(run("analyze", "--brief", input.toString()).out(), Files.readString(report));
+        assertArrayEquals(bytes, Files.readAllBytes(input));
+    }
+
+    /**
+     * {@code capture -w /dev/stdout} (tcpdump's habit) while the report goes to standard output too put the report's
+     * text among the packets: refused before any device is opened, as {@code -w -} is, also as /dev/fd/1 and with
+     * {@code -o -}. Standard output here is a pipe.
+     */
+    @Test
+    void capturePacketsToStandardOutputNeedTheReportElsewhere() throws Exception {
+        for (List<String> w : List.of(List.of("-w", "/dev/stdout"), List.of("-w", "/dev/fd/1", "-o", "-"),
+                List.of("-w", "-", "-o", "/proc/self/fd/1"))) {
+            List<String> args = new ArrayList<>(List.of("capture", "-i", "lo", "-c", "1", "--duration", "1"));
+            args.addAll(w);
+            Child c = child(tmp, args.toArray(String[]::new));
+            assertEquals(ExitCode.USAGE, c.code(), w + ": " + c.err());
+            assertEquals("tcplens: -w " + w.get(1) + " writes the packets to standard output, where the report goes:"
+                    + " give the report a file too (-o FILE) (see: tcplens capture --help)\n", c.err(), w.toString());
+            assertEquals(0, c.out().length, w.toString());
+        }
     }
 
     // ------------------------------------------------------------------ - is standard output
