@@ -101,8 +101,15 @@ final class CaptureCommand implements Callable<Integer> {
     boolean brief;
 
     @Option(names = "--interim", paramLabel = "SECONDS",
-            description = "every SECONDS, print one line per session still open (stderr with --format jsonl)")
+            description = "every SECONDS (at least " + MIN_INTERIM_SECONDS + "), print one line per session still open "
+                    + "(stderr with --format jsonl)")
     double interim;
+
+    /**
+     * the shortest --interim period: each period prints a line per open session, and a period of a microsecond
+     * spun a core and wrote ~12,000 lines a second with nothing open
+     */
+    static final double MIN_INTERIM_SECONDS = 0.1;
 
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
             description = "a session quiet for longer ends. Default: ${DEFAULT-VALUE}")
@@ -327,6 +334,10 @@ final class CaptureCommand implements Callable<Integer> {
         }
         if (count < 0 || duration < 0 || interim < 0 || Double.isNaN(duration) || Double.isNaN(interim)) {
             throw new ParameterException(spec.commandLine(), "-c, --duration and --interim must not be negative");
+        }
+        if (interim > 0 && interim < MIN_INTERIM_SECONDS) {
+            throw new ParameterException(spec.commandLine(), "--interim must be 0 (off) or at least "
+                    + MIN_INTERIM_SECONDS + " seconds");
         }
         if (snaplen < 1 || snaplen > 262144) {
             throw new ParameterException(spec.commandLine(), "-s must be between 1 and 262144 bytes");

@@ -162,4 +162,11 @@ class ErrorMessagesTest {
         assertTrue(drawn.startsWith("\r[") && drawn.contains("7 sessions\u001b[K"), drawn);
         assertTrue(drawn.endsWith("\r\u001b[K"), drawn);
     }
+
+    /** an --interim period shorter than 0.1 s would spin a core printing lines: a usage error, before any device opens */
+    @Test
+    void anInterimPeriodBelowATenthOfASecondIsAUsageError() {
+        assertEquals(new AnalyzeCommandTest.Run(2, "", "tcplens: --interim must be 0 (off) or at least 0.1 seconds"
+                + " (see: tcplens capture --help)\n"), AnalyzeCommandTest.run("capture", "-i", "lo", "--interim", "0.000001"));
+    }
 }
