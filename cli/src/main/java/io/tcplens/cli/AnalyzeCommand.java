@@ -279,21 +279,13 @@ final class AnalyzeCommand implements Callable<Integer> {
                         st.unsupportedLinkTypes(), warnings));
             }
             if (session != null && !found[0]) {
-                long n = analyzer.sessions().sessions();
-                throw new UserError(ExitCode.USAGE, "no session " + session + ": the input has "
-                        + Units.plural(n, "session", "sessions") + (n > 0 ? " (ids 0.." + (n - 1) + ")" : ""));
+                throw SessionOptions.noSuchSession(session, analyzer.sessions());
             }
             out.commit();
             if (out.stdoutClosed()) {
                 return out.stdoutFailed();   // the reader of a pipe went away (0), or a write failed (11)
             }
-            String capNote = sessionOptions.cap.note(analyzer.sessions());
-            if (capNote != null) {
-                stderr.println("tcplens: note: " + capNote);
-            }
-            for (String note : notes) {
-                stderr.println("tcplens: note: " + note);
-            }
+            sessionOptions.notes(analyzer.sessions(), notes, stderr);
             RunNotes.ladders(report.packets(), stderr);
             RunNotes.decode(st, stderr);
             if (interruptedAt != null) {

@@ -97,9 +97,7 @@ final class ExtractCommand implements Callable<Integer> {
         }, warnings, notes);
         analyzer.finish();
         if (found[0] == null) {
-            long n = analyzer.sessions().sessions();
-            throw new UserError(ExitCode.USAGE, "no session " + session + ": the input has "
-                    + Units.plural(n, "session", "sessions") + (n > 0 ? " (ids 0.." + (n - 1) + ")" : ""));
+            throw SessionOptions.noSuchSession(session, analyzer.sessions());
         }
 
         // pass 2: copy those frames
@@ -145,13 +143,7 @@ final class ExtractCommand implements Callable<Integer> {
         }
         err.println("tcplens: wrote " + Units.plural(wanted.length, "frame", "frames") + " of session " + session
                 + " to " + name);
-        String capNote = sessionOptions.cap.note(analyzer.sessions());
-        if (capNote != null) {
-            err.println("tcplens: note: " + capNote);
-        }
-        for (String note : notes) {
-            err.println("tcplens: note: " + note);
-        }
+        sessionOptions.notes(analyzer.sessions(), notes, err);
         for (String w : warnings) {
             err.println("tcplens: warning: " + w);
         }

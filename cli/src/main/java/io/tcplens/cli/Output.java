@@ -13,7 +13,6 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -108,14 +107,9 @@ final class Output implements AutoCloseable {
      * @throws UserError OUTPUT_ERROR naming the failure
      */
     static int stdoutFailed(PrintWriter stdout) {
-        try {
-            Object mode = Files.getAttribute(OutputFile.STANDARD_OUTPUT, "unix:mode");
-            int type = mode instanceof Integer m ? m & 0170000 : 0;
-            if (type == 0010000 || type == 0140000) {   // S_IFIFO, S_IFSOCK (stat(2))
-                return ExitCode.OK;
-            }
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
-            // cannot tell: a write error
+        int type = OutputFile.fileType(OutputFile.STANDARD_OUTPUT);
+        if (type == OutputFile.S_IFIFO || type == OutputFile.S_IFSOCK) {
+            return ExitCode.OK;
         }
         IOException e = stdout instanceof Stdout s && s.errors != null ? s.errors.last : null;
         throw new UserError(ExitCode.OUTPUT_ERROR, "cannot write the report to standard output: "
@@ -208,9 +202,6 @@ final class Output implements AutoCloseable {
      */
     static String reason(Exception e) {
         Throwable t = e instanceof java.io.UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
-        if (t.getClass() == IOException.class && t.getMessage() != null) {
-            return t.getMessage();
-        }
         return t instanceof IOException io ? reason(io) : String.valueOf(t.getMessage());
     }
 

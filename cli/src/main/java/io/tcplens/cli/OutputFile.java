@@ -62,8 +62,11 @@ final class OutputFile implements AutoCloseable {
     /** open(2)'s access mode bits and stat(2)'s file type bits (Linux, asm-generic/fcntl.h and stat.h) */
     private static final int O_ACCMODE = 3;
     private static final int O_RDONLY = 0;
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFCHR = 0020000;
+    /** file types of stat(2)'s st_mode */
+    static final int S_IFMT = 0170000;
+    static final int S_IFCHR = 0020000;
+    static final int S_IFIFO = 0010000;
+    static final int S_IFSOCK = 0140000;
 
     /** mode of a new output: 0644, less what the umask takes away (open(2) applies it) */
     private static final FileAttribute<?> SHAREABLE = PosixFilePermissions.asFileAttribute(
@@ -175,14 +178,15 @@ final class OutputFile implements AutoCloseable {
         if (path == null || isStdout(path)) {
             return true;
         }
+        return sameFile(path, STANDARD_OUTPUT) && fileType(STANDARD_OUTPUT) != S_IFCHR;
+    }
+
+    /** the file type of what {@code path} leads to (stat(2): {@code st_mode & S_IFMT}), or -1 when that cannot be told */
+    static int fileType(Path path) {
         try {
-            if (!sameFile(path, STANDARD_OUTPUT)) {
-                return false;
-            }
-            Object mode = Files.getAttribute(STANDARD_OUTPUT, "unix:mode");
-            return !(mode instanceof Integer m && (m & S_IFMT) == S_IFCHR);
+            return Files.getAttribute(path, "unix:mode") instanceof Integer m ? m & S_IFMT : -1;
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
-            return false;
+            return -1;
         }
     }
 

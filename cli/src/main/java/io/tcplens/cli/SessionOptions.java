@@ -2,10 +2,15 @@ package io.tcplens.cli;
 
 import io.tcplens.analyzer.Analyzer;
 import io.tcplens.analyzer.session.SessionListener;
+import io.tcplens.analyzer.session.SessionTracker;
 import io.tcplens.capture.CaptureFiles;
+import io.tcplens.cli.render.Units;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.List;
 
 /**
  * How the offline commands ({@code analyze}, {@code show}, {@code extract}; {@code @Mixin}) read a
@@ -48,5 +53,26 @@ final class SessionOptions {
         Analyzer a = new Analyzer(Inputs.seconds(idleTimeout), Inputs.seconds(closeLinger), listener);
         a.sessions().setMaxSessions(cap.value());
         return a;
+    }
+
+    /**
+     * The end-of-run notes about reading and splitting sessions: sessions the cap ended early, then one line per
+     * input note (big blocks, wrapped timestamps), each {@code tcplens: note: ...}.
+     */
+    void notes(SessionTracker sessions, List<String> inputNotes, PrintWriter err) {
+        String capNote = cap.note(sessions);
+        if (capNote != null) {
+            err.println("tcplens: note: " + capNote);
+        }
+        for (String note : inputNotes) {
+            err.println("tcplens: note: " + note);
+        }
+    }
+
+    /** {@code --session ID} names no session of the input: exit 2, saying which ids there are */
+    static UserError noSuchSession(long id, SessionTracker sessions) {
+        long n = sessions.sessions();
+        return new UserError(ExitCode.USAGE, "no session " + id + ": the input has "
+                + Units.plural(n, "session", "sessions") + (n > 0 ? " (ids 0.." + (n - 1) + ")" : ""));
     }
 }

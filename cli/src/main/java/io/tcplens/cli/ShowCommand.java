@@ -88,9 +88,7 @@ final class ShowCommand implements Callable<Integer> {
         analyzer.finish();
         SessionRecord r = found[0];
         if (r == null) {
-            long n = analyzer.sessions().sessions();
-            throw new UserError(ExitCode.USAGE, "no session " + session + ": the input has "
-                    + Units.plural(n, "session", "sessions") + (n > 0 ? " (ids 0.." + (n - 1) + ")" : ""));
+            throw SessionOptions.noSuchSession(session, analyzer.sessions());
         }
         PacketStore.Packets packets = store.take(session);
         if (format == Format.jsonl) {
@@ -108,13 +106,7 @@ final class ShowCommand implements Callable<Integer> {
                     + " Java heap) holds no more; analyze --session " + session + " lists every packet, and more memory"
                     + " shows more (JAVA_OPTS=-Xmx4g ./tcplens ...)");
         }
-        String capNote = sessionOptions.cap.note(analyzer.sessions());
-        if (capNote != null) {
-            err.println("tcplens: note: " + capNote);
-        }
-        for (String note : notes) {
-            err.println("tcplens: note: " + note);
-        }
+        sessionOptions.notes(analyzer.sessions(), notes, err);
         for (String w : warnings) {
             err.println("tcplens: warning: " + w);
         }

@@ -2,10 +2,8 @@ package io.tcplens.analyzer.session;
 
 import io.tcplens.analyzer.decode.TcpSegment;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.List;
 
 /**
  * The session engine: finds each segment's session (symmetric 4-tuple), starts a new one when
@@ -154,19 +152,31 @@ public final class SessionTracker {
      * falls as the flush goes (a million open sessions are never a million records at once).
      */
     public void finish() {
-        TcpSession[] remaining = new TcpSession[table.size()];
-        int n = 0;
-        for (ExpiryList list : new ExpiryList[] {open, ended}) {
-            for (TcpSession s = list.head(); s != null && n < remaining.length; s = s.next) {
-                remaining[n++] = s;
-            }
-        }
-        Arrays.sort(remaining, 0, n, Comparator.comparingLong(TcpSession::id));
-        for (int i = 0; i < n; i++) {
+        TcpSession[] remaining = byId(open, ended);
+        for (int i = 0; i < remaining.length; i++) {
             TcpSession s = remaining[i];
             remaining[i] = null;
             end(s, EndReason.CAPTURE_END);
         }
+    }
+
+    /** the sessions of {@code lists}, in order of id */
+    private static TcpSession[] byId(ExpiryList... lists) {
+        int n = 0;
+        for (ExpiryList list : lists) {
+            for (TcpSession s = list.head(); s != null; s = s.next) {
+                n++;
+            }
+        }
+        TcpSession[] sessions = new TcpSession[n];
+        int i = 0;
+        for (ExpiryList list : lists) {
+            for (TcpSession s = list.head(); s != null; s = s.next) {
+                sessions[i++] = s;
+            }
+        }
+        Arrays.sort(sessions, Comparator.comparingLong(TcpSession::id));
+        return sessions;
     }
 
     /**
@@ -226,17 +236,7 @@ public final class SessionTracker {
 
     /** The sessions still open, in order of id ({@code capture --interim}); they stay in the table. */
     public OpenSessions openSnapshot() {
-        int n = 0;
-        for (TcpSession s = open.head(); s != null; s = s.next) {
-            n++;
-        }
-        TcpSession[] list = new TcpSession[n];
-        int i = 0;
-        for (TcpSession s = open.head(); s != null && i < n; s = s.next) {
-            list[i++] = s;
-        }
-        java.util.Arrays.sort(list, Comparator.comparingLong(TcpSession::id));
-        return new OpenSessions(list);
+        return new OpenSessions(byId(open));
     }
 
     /**

@@ -276,9 +276,9 @@ public final class IdOrderedOutput implements Closeable {
     @Override
     public void close() throws IOException {
         try {
-            spill = SpillFiles.close(spill, spill != null ? spillPath : null);
+            spill = SpillFiles.close(spill, spillPath);
         } finally {
-            index = SpillFiles.close(index, index != null ? indexPath : null);
+            index = SpillFiles.close(index, indexPath);
         }
     }
 

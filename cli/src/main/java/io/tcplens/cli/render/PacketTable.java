@@ -218,6 +218,6 @@ public final class PacketTable implements PacketListener, Closeable {
     /** deletes the temporary file, if any */
     @Override
     public void close() throws IOException {
-        spill = SpillFiles.close(spill, spill != null ? spillPath : null);
+        spill = SpillFiles.close(spill, spillPath);
     }
 }
