@@ -32,7 +32,7 @@ public final class PcapFileReader implements PacketSource {
     private final long maxCaplen;
     /**
      * Records whose frame is longer than this are read without being held whole: the pcapng rule
-     * ({@link PcapngFileReader#STREAMED_BLOCK}, {@link PcapngFileReader#KEPT_OF_BIG_FRAME}) for the
+     * ({@link PcapngFileReader#STREAMED_BLOCK}, {@link BigFrames#KEPT}) for the
      * same reason. The snaplen can claim 4 GB, so {@link #maxCaplen} lets records of up to 256 MB
      * through, and holding one took that much heap (and as much again in a direct buffer): a 200 MB
      * record made a 64 MiB heap run out of memory (exit 12, no report).
@@ -41,10 +41,7 @@ public final class PcapFileReader implements PacketSource {
     /** the kept part of a streamed record's frame, allocated on the first one */
     private byte[] bigFrame;
     /** frames longer than {@link #STREAMED_RECORD}, and where the first was */
-    private long bigFrames;
-    private long firstBigRecord;
-    private long firstBigAt;
-    private long firstBigCaplen;
+    private final BigFrames bigFrames = new BigFrames("record");
 
     private PcapFileReader(Path path, FileInput in) throws CaptureException {
         this.path = path;
@@ -139,27 +136,8 @@ public final class PcapFileReader implements PacketSource {
     @Override
     public ReadResult readAll(FrameHandler handler) throws CaptureException {
         ReadResult r = readRecords(handler);
-        if (bigFrames == 0) {
-            return r;
-        }
-        int kept = PcapngFileReader.KEPT_OF_BIG_FRAME;
-        return new ReadResult(r.frames(), r.bytes(), r.warning(), java.util.List.of(bigFrames == 1
-                ? "record " + firstBigRecord + " at byte " + firstBigAt + " holds a frame of " + firstBigCaplen
-                        + " bytes, more than any link carries: only its first " + kept
-                        + " bytes were read and analysed, the rest skipped"
-                : bigFrames + " frames were larger than any link carries (the first: record " + firstBigRecord
-                        + " at byte " + firstBigAt + ", " + firstBigCaplen + " bytes): only the first " + kept
-                        + " bytes of each were read and analysed, the rest skipped"));
-    }
-
-    /** of a streamed record at {@code at}, the frame's first bytes are in {@link #bigFrame}: counts it */
-    private int bigFrame(long record, long at, long caplen) {
-        if (bigFrames++ == 0) {
-            firstBigRecord = record;
-            firstBigAt = at;
-            firstBigCaplen = caplen;
-        }
-        return PcapngFileReader.KEPT_OF_BIG_FRAME;
+        String note = bigFrames.note();
+        return note == null ? r : new ReadResult(r.frames(), r.bytes(), r.warning(), java.util.List.of(note));
     }
 
     private ReadResult readRecords(FrameHandler handler) throws CaptureException {
@@ -198,7 +176,7 @@ public final class PcapFileReader implements PacketSource {
                 if (caplen > STREAMED_RECORD) {
                     // keep the frame's first bytes, skip the rest; handed over once the record proved whole
                     long at = in.offset();
-                    int kept = PcapngFileReader.KEPT_OF_BIG_FRAME;
+                    int kept = BigFrames.KEPT;
                     if (!in.ensure(RECORD_HEADER + kept)) {
                         return new ReadResult(frames, at, truncated(frames + 1, at, need, in.available(), frames));
                     }
@@ -210,7 +188,7 @@ public final class PcapFileReader implements PacketSource {
                         return new ReadResult(frames, at, truncated(frames + 1, at, need,
                                 (int) Math.min(in.offset() - at, Integer.MAX_VALUE), frames));
                     }
-                    handler.onFrame(ts, linkType, 0, bigFrame, 0, bigFrame(frames + 1, at, caplen),
+                    handler.onFrame(ts, linkType, 0, bigFrame, 0, bigFrames.add(frames + 1, at, caplen),
                             (int) Math.min(origlen, Integer.MAX_VALUE));
                     frames++;
                     continue;
@@ -282,7 +260,7 @@ public final class PcapFileReader implements PacketSource {
                     return new ReadResult(frames, at, truncated(frames + 1, at, need,
                             (int) Math.min(fileSize - at, Integer.MAX_VALUE), frames));
                 }
-                int kept = PcapngFileReader.KEPT_OF_BIG_FRAME;
+                int kept = BigFrames.KEPT;
                 if (bigFrame == null) {
                     bigFrame = new byte[kept];
                 }
@@ -295,7 +273,7 @@ public final class PcapFileReader implements PacketSource {
                     }
                     from += r;
                 }
-                handler.onFrame(ts, linkType, 0, bigFrame, 0, bigFrame(frames + 1, at, caplen), orig);
+                handler.onFrame(ts, linkType, 0, bigFrame, 0, bigFrames.add(frames + 1, at, caplen), orig);
                 frames++;
                 base = at + need;
                 next = base;

@@ -26,8 +26,6 @@ public final class PcapngFileReader implements PacketSource {
      * refuses pcapng blocks above the same 16 MiB (sf-pcapng.c, INITIAL_MAX_BLOCKSIZE)
      */
     static final int STREAMED_BLOCK = 16 << 20;
-    /** of a frame in a block longer than {@link #STREAMED_BLOCK}, the bytes handed over */
-    static final int KEPT_OF_BIG_FRAME = 262144;
 
     private static final long[] POW10 = new long[19];
     private static final long NS_PER_S = 1_000_000_000L;
@@ -74,11 +72,8 @@ public final class PcapngFileReader implements PacketSource {
     /** interfaces whose timestamps overflowed, and the note about the first */
     private long wrappedInterfaces;
     private String wrappedNote;
-    /** frames longer than {@link #KEPT_OF_BIG_FRAME} in streamed blocks, and where the first was */
-    private long bigFrames;
-    private long firstBigBlock;
-    private long firstBigAt;
-    private long firstBigCaplen;
+    /** frames longer than {@link BigFrames#KEPT} in streamed blocks, and where the first was */
+    private final BigFrames bigFrames = new BigFrames("block");
     /** the kept part of a streamed packet block, allocated on the first one */
     private byte[] bigBlock;
 
@@ -153,18 +148,13 @@ public final class PcapngFileReader implements PacketSource {
     @Override
     public ReadResult readAll(FrameHandler handler) throws CaptureException {
         ReadResult r = readBlocks(handler);
-        if (bigFrames == 0 && wrappedNote == null) {
+        String big = bigFrames.note();
+        if (big == null && wrappedNote == null) {
             return r;
         }
         java.util.List<String> notes = new java.util.ArrayList<>(2);
-        if (bigFrames > 0) {
-            notes.add(bigFrames == 1
-                    ? "block " + firstBigBlock + " at byte " + firstBigAt + " holds a frame of " + firstBigCaplen
-                            + " bytes, more than any link carries: only its first " + KEPT_OF_BIG_FRAME
-                            + " bytes were read and analysed, the rest skipped"
-                    : bigFrames + " frames were larger than any link carries (the first: block " + firstBigBlock
-                            + " at byte " + firstBigAt + ", " + firstBigCaplen + " bytes): only the first "
-                            + KEPT_OF_BIG_FRAME + " bytes of each were read and analysed, the rest skipped");
+        if (big != null) {
+            notes.add(big);
         }
         if (wrappedNote != null) {
             notes.add(wrappedInterfaces == 1 ? wrappedNote
@@ -318,7 +308,7 @@ public final class PcapngFileReader implements PacketSource {
 
     /**
      * A block longer than {@link #STREAMED_BLOCK}, read without holding it: of a packet block the
-     * header and the first {@link #KEPT_OF_BIG_FRAME} bytes of the frame (an analyzer reads headers,
+     * header and the first {@link BigFrames#KEPT} bytes of the frame (an analyzer reads headers,
      * and no link carries frames this large: libpcap's MAXIMUM_SNAPLEN is 262144, pcap-int.h), of any
      * other block nothing; the rest is skipped and the trailing length checked.
      *
@@ -342,12 +332,12 @@ public final class PcapngFileReader implements PacketSource {
             } else {
                 frameLength = Bytes.u32(in.buf, in.pos + 20, bigEndian);
             }
-            kept = header + (int) Math.min(Math.min(frameLength, KEPT_OF_BIG_FRAME), n - header - 4);
+            kept = header + (int) Math.min(Math.min(frameLength, BigFrames.KEPT), n - header - 4);
             if (!in.ensure(kept)) {
                 return new ReadResult(frames, at, truncated(at, n, in.available(), frames));
             }
             if (bigBlock == null) {
-                bigBlock = new byte[28 + KEPT_OF_BIG_FRAME];   // once per reader, only for such a block
+                bigBlock = new byte[28 + BigFrames.KEPT];   // once per reader, only for such a block
             }
             System.arraycopy(in.buf, in.pos, bigBlock, 0, kept);
         }
@@ -365,10 +355,8 @@ public final class PcapngFileReader implements PacketSource {
             if (problem != null) {
                 return new ReadResult(frames, at, corrupt(at, problem, frames));
             }
-            if (frameLength > KEPT_OF_BIG_FRAME && bigFrames++ == 0) {
-                firstBigBlock = block;
-                firstBigAt = at;
-                firstBigCaplen = frameLength;
+            if (frameLength > BigFrames.KEPT) {
+                bigFrames.add(block, at, frameLength);
             }
         }
         return null;

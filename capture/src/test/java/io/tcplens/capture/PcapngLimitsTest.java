@@ -119,7 +119,7 @@ class PcapngLimitsTest {
     }
 
     static byte[] kept() {
-        return Arrays.copyOf(BIG_START, PcapngFileReader.KEPT_OF_BIG_FRAME);
+        return Arrays.copyOf(BIG_START, BigFrames.KEPT);
     }
 
     static String note(long at, long frame) {
